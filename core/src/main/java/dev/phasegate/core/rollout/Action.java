@@ -1,0 +1,12 @@
+package dev.phasegate.core.rollout;
+
+import java.util.Locale;
+
+/** What a person, a token or the guardian asks of a rollout. */
+public enum Action {
+    START, ADVANCE, PAUSE, RESUME, COMPLETE, ROLLBACK, FINISH_ROLLBACK;
+
+    public String apiName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
