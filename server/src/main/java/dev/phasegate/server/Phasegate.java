@@ -1,0 +1,108 @@
+package dev.phasegate.server;
+
+import dev.phasegate.server.audit.AuditLog;
+import dev.phasegate.server.audit.AuditRoutes;
+import dev.phasegate.server.config.Settings;
+import dev.phasegate.server.enrollment.EnrollmentRepository;
+import dev.phasegate.server.enrollment.EnrollmentRoutes;
+import dev.phasegate.server.enrollment.EnrollmentService;
+import dev.phasegate.server.gate.GateRoutes;
+import dev.phasegate.server.gate.GateService;
+import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.rollout.RolloutLocks;
+import dev.phasegate.server.rollout.RolloutRepository;
+import dev.phasegate.server.rollout.RolloutRoutes;
+import dev.phasegate.server.rollout.RolloutService;
+import dev.phasegate.server.store.Database;
+import dev.phasegate.server.token.TokenRoutes;
+import dev.phasegate.server.token.TokenService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * A running Phasegate node: store, services and HTTP API.
+ *
+ * <pre>{@code
+ * try (Phasegate node = Phasegate.start(settings, Clock.systemUTC(), System.out)) {
+ *     System.out.println("listening on " + node.port());
+ * }
+ * }</pre>
+ */
+public final class Phasegate implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Phasegate.class);
+
+    private final Database db;
+    private final HttpApi http;
+    private final TokenService tokens;
+
+    private Phasegate(Database db, HttpApi http, TokenService tokens) {
+        this.db = db;
+        this.http = http;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Opens the store, makes sure an admin token exists (printing a generated one once to {@code console}),
+     * and starts the HTTP API.
+     */
+    public static Phasegate start(Settings settings, Clock clock, PrintStream console) {
+        Database db = Database.open(settings);
+        try {
+            AuditLog audit = new AuditLog();
+            RolloutRepository rolloutRepository = new RolloutRepository();
+            EnrollmentRepository enrollmentRepository = new EnrollmentRepository();
+            RolloutLocks locks = new RolloutLocks();
+            TokenService tokens = new TokenService(db, audit, clock, new SecureRandom());
+            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock);
+            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
+            GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
+
+            tokens.bootstrap(settings.adminToken()).ifPresent(secret -> {
+                // Printed to the console once, never logged: it is the only copy.
+                console.println();
+                console.println("  First start: an admin token was generated. It is shown only this once; keep it safe:");
+                console.println();
+                console.println("    PHASEGATE_TOKEN=" + secret);
+                console.println();
+            });
+
+            HttpApi http = new HttpApi(tokens, settings.maxBodyBytes());
+            http.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            http.app().get("/readyz", ctx -> {
+                boolean ready = db.ping();
+                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "store unreachable"));
+            });
+            RolloutRoutes.register(http, rollouts);
+            EnrollmentRoutes.register(http, enrollments);
+            GateRoutes.register(http, gate);
+            TokenRoutes.register(http, tokens);
+            AuditRoutes.register(http, db, audit);
+            http.start(settings.host(), settings.port());
+            log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
+            return new Phasegate(db, http, tokens);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        db.close();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.phasegate.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds {@link Settings} from three sources, the first that has a setting winning: command-line flags,
+ * environment ({@code PHASEGATE_*}), then a YAML config file ({@code --config} / {@code PHASEGATE_CONFIG},
+ * or {@code phasegate.yaml} in the working directory if present). A bad value stops the start with a
+ * message naming the setting, its source and the value.
+ */
+public final class SettingsLoader {
+
+    /** Setting name (as in the config file) → environment variable. */
+    private static final Map<String, String> ENV = Map.of(
+            "host", "PHASEGATE_HOST",
+            "port", "PHASEGATE_PORT",
+            "dataDir", "PHASEGATE_DATA_DIR",
+            "dbUrl", "PHASEGATE_DB_URL",
+            "dbUser", "PHASEGATE_DB_USER",
+            "dbPassword", "PHASEGATE_DB_PASSWORD",
+            "dbPoolSize", "PHASEGATE_DB_POOL_SIZE",
+            "adminToken", "PHASEGATE_ADMIN_TOKEN",
+            "maxBodyBytes", "PHASEGATE_MAX_BODY_BYTES");
+
+    private static final Set<String> KNOWN = ENV.keySet();
+
+    private final Map<String, String> flags;
+    private final Map<String, String> env;
+    private final Path configFile;
+    private final JsonNode file;
+
+    /**
+     * @param flags      settings given as flags, by setting name; absent ones are not in the map
+     * @param env        the environment
+     * @param configFile an explicit config file, or null to use {@code PHASEGATE_CONFIG} or ./phasegate.yaml if present
+     */
+    public SettingsLoader(Map<String, String> flags, Map<String, String> env, Path configFile) {
+        this.flags = flags;
+        this.env = env;
+        Path chosen = configFile;
+        boolean explicit = configFile != null;
+        if (chosen == null && env.get("PHASEGATE_CONFIG") != null) {
+            chosen = Path.of(env.get("PHASEGATE_CONFIG"));
+            explicit = true;
+        }
+        if (chosen == null && Files.exists(Path.of("phasegate.yaml"))) {
+            chosen = Path.of("phasegate.yaml");
+        }
+        this.configFile = chosen;
+        this.file = chosen == null ? null : readFile(chosen, explicit);
+    }
+
+    public Settings load() {
+        List<String> errors = new ArrayList<>();
+        if (file != null) {
+            for (Iterator<String> it = file.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!KNOWN.contains(name)) {
+                    errors.add("config file " + configFile + ": unknown setting '" + name + "'; known: " + String.join(", ", KNOWN.stream().sorted().toList()));
+                }
+            }
+        }
+        String host = text("host", Settings.DEFAULT_HOST);
+        int port = integer("port", Settings.DEFAULT_PORT, 0, 65535, errors);
+        Path dataDir = Path.of(text("dataDir", Settings.DEFAULT_DATA_DIR));
+        String dbUrl = text("dbUrl", null);
+        if (dbUrl != null && !(dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:h2:"))) {
+            errors.add(describe("dbUrl") + " must be a jdbc:postgresql: or jdbc:h2: URL, was '" + dbUrl.replaceAll("password=[^&;]*", "password=***") + "'");
+        }
+        int pool = integer("dbPoolSize", Settings.DEFAULT_POOL_SIZE, 1, 200, errors);
+        long maxBody = longValue("maxBodyBytes", Settings.DEFAULT_MAX_BODY_BYTES, 1024, 1L << 30, errors);
+        String adminToken = text("adminToken", null);
+        if (adminToken != null && adminToken.length() < 22) {
+            // 22 base64url characters carry 128 bits: anything shorter is guessable.
+            errors.add(describe("adminToken") + " is too short: use at least 22 random characters (128 bits)");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidSettingsException(errors);
+        }
+        return new Settings(host, port, dataDir, dbUrl, text("dbUser", null), text("dbPassword", null), pool, adminToken, maxBody);
+    }
+
+    private String text(String name, String fallback) {
+        if (flags.get(name) != null) {
+            return flags.get(name);
+        }
+        if (env.get(ENV.get(name)) != null && !env.get(ENV.get(name)).isEmpty()) {
+            return env.get(ENV.get(name));
+        }
+        if (file != null && file.hasNonNull(name)) {
+            return file.get(name).asText();
+        }
+        return fallback;
+    }
+
+    private String describe(String name) {
+        if (flags.get(name) != null) {
+            return "--" + kebab(name);
+        }
+        if (env.get(ENV.get(name)) != null && !env.get(ENV.get(name)).isEmpty()) {
+            return ENV.get(name);
+        }
+        return "'" + name + "' in " + configFile;
+    }
+
+    private int integer(String name, int fallback, int min, int max, List<String> errors) {
+        return (int) longValue(name, fallback, min, max, errors);
+    }
+
+    private long longValue(String name, long fallback, long min, long max, List<String> errors) {
+        String raw = text(name, null);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.strip());
+            if (value < min || value > max) {
+                errors.add(describe(name) + " must be between " + min + " and " + max + ", was " + value);
+                return fallback;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            errors.add(describe(name) + " must be a whole number, was '" + raw + "'");
+            return fallback;
+        }
+    }
+
+    private static JsonNode readFile(Path path, boolean explicit) {
+        if (!Files.exists(path)) {
+            if (explicit) {
+                throw new InvalidSettingsException(List.of("config file " + path + " does not exist"));
+            }
+            return null;
+        }
+        try {
+            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw new InvalidSettingsException(List.of("config file " + path + " must be a YAML mapping of setting: value"));
+            }
+            return node;
+        } catch (IOException e) {
+            throw new InvalidSettingsException(List.of("config file " + path + " cannot be read: " + e.getMessage()));
+        }
+    }
+
+    static String kebab(String name) {
+        return name.replaceAll("([A-Z])", "-$1").toLowerCase();
+    }
+
+    /** One or more settings are wrong; the message lists each. */
+    public static final class InvalidSettingsException extends RuntimeException {
+        private final List<String> errors;
+
+        public InvalidSettingsException(List<String> errors) {
+            super("invalid settings:\n  - " + String.join("\n  - ", errors));
+            this.errors = List.copyOf(errors);
+        }
+
+        public List<String> errors() {
+            return errors;
+        }
+    }
+}

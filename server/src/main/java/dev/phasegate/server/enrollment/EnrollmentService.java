@@ -1,0 +1,269 @@
+package dev.phasegate.server.enrollment;
+
+import dev.phasegate.core.enrollment.Admission;
+import dev.phasegate.core.enrollment.EnrollmentStatus;
+import dev.phasegate.core.plan.Identifiers;
+import dev.phasegate.core.plan.Problem;
+import dev.phasegate.core.rollout.Rollout;
+import dev.phasegate.core.rollout.RolloutState;
+import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.audit.Actor;
+import dev.phasegate.server.audit.AuditLog;
+import dev.phasegate.server.http.Json;
+import dev.phasegate.server.rollout.RolloutLocks;
+import dev.phasegate.server.rollout.RolloutRepository;
+import dev.phasegate.server.rollout.RolloutService;
+import dev.phasegate.server.rollout.StoredRollout;
+import dev.phasegate.server.rollout.Waitlist;
+import dev.phasegate.server.store.Database;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Admits beta users. Every admission runs under the rollout's node lock and its database row lock, so
+ * the enrolled count can never pass the current phase's capacity, whatever the concurrency and the store.
+ */
+public final class EnrollmentService implements Waitlist {
+
+    /** The largest batch one request may carry (the figure: imports of 10,000 users). */
+    public static final int MAX_BATCH = 10_000;
+    /** RFC 5321 caps an address at 254 characters in practice; 320 is the often-quoted upper bound. */
+    private static final int MAX_EMAIL = 320;
+    /** Attributes are a few labels (region, plan, desk), not a profile store. */
+    private static final int MAX_ATTRIBUTES_CHARS = 4096;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    private final Database db;
+    private final RolloutRepository rollouts;
+    private final EnrollmentRepository enrollments;
+    private final AuditLog audit;
+    private final RolloutLocks locks;
+    private final Clock clock;
+
+    public EnrollmentService(Database db, RolloutRepository rollouts, EnrollmentRepository enrollments, AuditLog audit,
+                             RolloutLocks locks, Clock clock) {
+        this.db = db;
+        this.rollouts = rollouts;
+        this.enrollments = enrollments;
+        this.audit = audit;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    /** The outcome of a batch: counts and each user's enrollment, in request order. */
+    public record BatchResult(int enrolled, int waitlisted, int existing, List<Enrollment> results) {
+    }
+
+    /** A user to enroll, validated. */
+    public record Candidate(String userId, String email, String attributesJson) {
+    }
+
+    /** Validates a request body into candidates; the whole request is refused if any user is invalid. */
+    public static List<Candidate> candidates(EnrollmentRequest request) {
+        boolean single = request.userId() != null || request.email() != null || request.attributes() != null;
+        if (single && request.users() != null) {
+            throw new PhasegateException.Invalid(new Problem("users", "give either one user (userId, email, attributes) or a batch (users), not both"));
+        }
+        List<EnrollmentRequest.NewUser> users = single
+                ? List.of(new EnrollmentRequest.NewUser(request.userId(), request.email(), request.attributes()))
+                : request.users();
+        if (users == null || users.isEmpty()) {
+            throw new PhasegateException.Invalid(new Problem(single ? "userId" : "users", single ? "is required" : "is required and must not be empty"));
+        }
+        if (users.size() > MAX_BATCH) {
+            throw new PhasegateException.TooLarge(new Problem("users", users.size() + " users in one request; at most " + MAX_BATCH
+                    + " are allowed, split the batch"));
+        }
+        List<Problem> problems = new ArrayList<>();
+        List<Candidate> result = new ArrayList<>(users.size());
+        for (int i = 0; i < users.size(); i++) {
+            String at = single ? "" : "users[" + i + "].";
+            EnrollmentRequest.NewUser u = users.get(i);
+            if (u == null) {
+                problems.add(new Problem("users[" + i + "]", "is empty; expected an object with userId"));
+                continue;
+            }
+            Identifiers.userIdProblem(u.userId()).ifPresent(p -> problems.add(new Problem(at + "userId", p)));
+            if (u.email() != null && (u.email().length() > MAX_EMAIL || !EMAIL.matcher(u.email()).matches())) {
+                problems.add(new Problem(at + "email", "'" + Identifiers.printable(u.email()) + "' is not an email address"));
+            }
+            String attributes = null;
+            if (u.attributes() != null && !u.attributes().isNull()) {
+                if (!u.attributes().isObject()) {
+                    problems.add(new Problem(at + "attributes", "must be a JSON object"));
+                } else {
+                    attributes = Json.write(u.attributes());
+                    if (attributes.length() > MAX_ATTRIBUTES_CHARS) {
+                        problems.add(new Problem(at + "attributes", "is " + attributes.length() + " characters of JSON; at most "
+                                + MAX_ATTRIBUTES_CHARS + " are allowed"));
+                    }
+                }
+            }
+            if (problems.size() >= 100) {
+                break; // enough to act on; a batch of 10,000 bad ids need not list all of them
+            }
+            result.add(new Candidate(u.userId(), u.email(), attributes));
+        }
+        if (!problems.isEmpty()) {
+            throw new PhasegateException.Invalid((single ? "" : "nothing was enrolled: ") + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more, see problems)" : ""), problems);
+        }
+        return result;
+    }
+
+    /**
+     * Enrolls users in arrival order. A user already enrolled or waitlisted gets their existing
+     * enrollment back (idempotent); one who left comes back as a newcomer.
+     */
+    public BatchResult enroll(String rolloutKey, List<Candidate> candidates, Actor actor) {
+        return locks.withLock(rolloutKey, () -> db.inTransaction(h -> {
+            Instant now = clock.instant();
+            StoredRollout stored = rollouts.lock(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
+            Rollout rollout = stored.rollout();
+            if (rollout.state() == RolloutState.COMPLETED) {
+                throw new PhasegateException.Conflict("rollout '" + rolloutKey + "' is completed: its features are on for everyone, "
+                        + "there is nothing to enroll in");
+            }
+            List<String> ids = new ArrayList<>(new LinkedHashSet<>(candidates.stream().map(Candidate::userId).toList()));
+            Map<String, Enrollment> existing = enrollments.findAll(h, rolloutKey, ids);
+            int enrolled = rollout.enrolled();
+            int waitlisted = rollout.waitlisted();
+            long seq = stored.nextSeq();
+            Map<String, Enrollment> outcome = new HashMap<>();
+            List<EnrollmentRepository.Row> rows = new ArrayList<>();
+            List<AuditLog.Entry> entries = new ArrayList<>();
+            int created = 0;
+            int admitted = 0;
+            for (Candidate c : candidates) {
+                if (outcome.containsKey(c.userId())) {
+                    continue; // the same user twice in one batch: the second gets the first's answer
+                }
+                Enrollment before = existing.get(c.userId());
+                if (before != null && !before.status().equals(EnrollmentStatus.LEFT.apiName())) {
+                    outcome.put(c.userId(), before.withCreated(false));
+                    continue;
+                }
+                boolean admit = Admission.admitsNewcomer(rollout, enrolled, waitlisted);
+                EnrollmentStatus status = admit ? EnrollmentStatus.ENROLLED : EnrollmentStatus.WAITLISTED;
+                Integer phase = admit ? rollout.currentPhase() : null;
+                if (admit) {
+                    enrolled++;
+                    admitted++;
+                } else {
+                    waitlisted++;
+                }
+                rows.add(new EnrollmentRepository.Row(c.userId(), c.email(), c.attributesJson(), status, phase, seq, before != null));
+                outcome.put(c.userId(), new Enrollment(rolloutKey, c.userId(), c.email(), c.attributesJson(), status.apiName(), phase, seq,
+                        admit ? null : waitlisted, true, before == null ? now : before.createdAt(), now));
+                Map<String, Object> after = new LinkedHashMap<>();
+                after.put("status", status.apiName());
+                if (phase != null) {
+                    after.put("phase", phase);
+                }
+                entries.add(new AuditLog.Entry("enrollment.created", rolloutKey, c.userId(),
+                        before == null ? null : Map.of("status", before.status()), after));
+                seq++;
+                created++;
+            }
+            if (created > 0) {
+                enrollments.write(h, rolloutKey, rows, now);
+                Rollout next = new Rollout(rollout.plan(), rollout.state(), rollout.currentPhase(), enrolled, waitlisted, rollout.featuresWithdrawn());
+                rollouts.update(h, stored.with(next).withNextSeq(seq), now);
+                audit.recordAll(h, now, actor, entries);
+            }
+            List<Enrollment> results = new ArrayList<>(candidates.size());
+            int existingCount = 0;
+            for (Candidate c : candidates) {
+                Enrollment e = outcome.get(c.userId());
+                results.add(e);
+            }
+            for (Enrollment e : outcome.values()) {
+                if (!Boolean.TRUE.equals(e.created())) {
+                    existingCount++;
+                }
+            }
+            if (candidates.size() == 1 && results.get(0).status().equals(EnrollmentStatus.WAITLISTED.apiName())
+                    && !Boolean.TRUE.equals(results.get(0).created())) {
+                Enrollment e = results.get(0);
+                results.set(0, e.withPosition((int) enrollments.waitlistedBefore(h, rolloutKey, e.seq()) + 1));
+            }
+            return new BatchResult(admitted, created - admitted, existingCount, results);
+        }));
+    }
+
+    /** The user leaves the rollout; a freed place goes to the first waitlisted user. */
+    public Enrollment leave(String rolloutKey, String userId, Actor actor) {
+        Identifiers.userIdProblem(userId).ifPresent(p -> {
+            throw new PhasegateException.Invalid(new Problem("userId", p));
+        });
+        return locks.withLock(rolloutKey, () -> db.inTransaction(h -> {
+            Instant now = clock.instant();
+            StoredRollout stored = rollouts.lock(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
+            Enrollment before = enrollments.find(h, rolloutKey, userId).orElseThrow(() ->
+                    new PhasegateException.NotFound("user '" + Identifiers.printable(userId) + "' is not enrolled in rollout '" + rolloutKey + "'"));
+            if (before.status().equals(EnrollmentStatus.LEFT.apiName())) {
+                return before;
+            }
+            Rollout r = stored.rollout();
+            boolean wasEnrolled = before.status().equals(EnrollmentStatus.ENROLLED.apiName());
+            enrollments.setStatus(h, rolloutKey, userId, EnrollmentStatus.LEFT, before.joinedPhase(), now);
+            Rollout next = new Rollout(r.plan(), r.state(), r.currentPhase(), r.enrolled() - (wasEnrolled ? 1 : 0),
+                    r.waitlisted() - (wasEnrolled ? 0 : 1), r.featuresWithdrawn());
+            StoredRollout updated = promote(h, stored.with(next), actor, now);
+            rollouts.update(h, updated, now);
+            audit.record(h, now, actor, new AuditLog.Entry("enrollment.left", rolloutKey, userId,
+                    Map.of("status", before.status()), Map.of("status", EnrollmentStatus.LEFT.apiName())));
+            return enrollments.find(h, rolloutKey, userId).orElseThrow();
+        }));
+    }
+
+    @Override
+    public StoredRollout promote(Handle h, StoredRollout stored, Actor actor, Instant now) {
+        Rollout r = stored.rollout();
+        int n = Admission.promotions(r);
+        if (n <= 0) {
+            return stored;
+        }
+        List<String> promoted = enrollments.headOfWaitlist(h, r.key(), n);
+        if (promoted.isEmpty()) {
+            return stored;
+        }
+        enrollments.admit(h, r.key(), promoted, r.currentPhase(), now);
+        List<AuditLog.Entry> entries = new ArrayList<>(promoted.size());
+        for (String userId : promoted) {
+            entries.add(new AuditLog.Entry("enrollment.promoted", r.key(), userId, Map.of("status", "waitlisted"),
+                    Map.of("status", "enrolled", "phase", r.currentPhase())));
+        }
+        audit.recordAll(h, now, actor, entries);
+        return stored.with(new Rollout(r.plan(), r.state(), r.currentPhase(), r.enrolled() + promoted.size(),
+                r.waitlisted() - promoted.size(), r.featuresWithdrawn()));
+    }
+
+    public Enrollment get(String rolloutKey, String userId) {
+        return db.withHandle(h -> {
+            rollouts.find(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
+            Enrollment e = enrollments.find(h, rolloutKey, userId).orElseThrow(() ->
+                    new PhasegateException.NotFound("user '" + Identifiers.printable(userId) + "' is not enrolled in rollout '" + rolloutKey + "'"));
+            if (e.status().equals(EnrollmentStatus.WAITLISTED.apiName())) {
+                return e.withPosition((int) enrollments.waitlistedBefore(h, rolloutKey, e.seq()) + 1);
+            }
+            return e;
+        });
+    }
+
+    public List<Enrollment> page(String rolloutKey, EnrollmentStatus status, Integer phase, Long after, int limit) {
+        return db.withHandle(h -> {
+            rollouts.find(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
+            return enrollments.page(h, rolloutKey, status, phase, after, limit);
+        });
+    }
+}

@@ -1,0 +1,157 @@
+package dev.phasegate.server.http;
+
+import dev.phasegate.core.plan.Problem;
+import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.token.Permission;
+import dev.phasegate.server.token.TokenService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+
+/**
+ * The Javalin server with authentication, body limits and problem answers installed. Feature packages
+ * add their routes with {@link #app()} and read bodies with {@link #body}.
+ */
+public final class HttpApi {
+
+    /** The principal of the current request, set by authentication. */
+    public static final String PRINCIPAL = "phasegate.principal";
+
+    private final Javalin app;
+    private final long maxBodyBytes;
+
+    public HttpApi(TokenService tokens, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = true;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            config.http.maxRequestSize = maxBodyBytes;
+            config.http.defaultContentType = "application/json";
+        });
+        ProblemResponses.install(app);
+        app.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Cache-Control", "no-store");
+            long length = ctx.req().getContentLengthLong();
+            if (length > maxBodyBytes) {
+                throw new PhasegateException.TooLarge(new Problem("", "the body is " + length + " bytes; at most " + maxBodyBytes + " are accepted"));
+            }
+        });
+        app.beforeMatched(ctx -> authorize(ctx, tokens));
+    }
+
+    private static void authorize(Context ctx, TokenService tokens) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.isEmpty()) {
+            return; // public route (health)
+        }
+        String secret = presentedToken(ctx);
+        if (secret == null) {
+            throw new PhasegateException.Unauthenticated("this route needs a token: send 'Authorization: Bearer <token>'");
+        }
+        TokenService.Principal principal = tokens.authenticate(secret)
+                .orElseThrow(() -> new PhasegateException.Unauthenticated("the token is unknown or revoked"));
+        for (RouteRole role : roles) {
+            if (role instanceof Permission p && !principal.kind().may(p)) {
+                throw new PhasegateException.Forbidden("a " + principal.kind().apiName() + " token may not "
+                        + ctx.method() + " " + ctx.path() + " (it needs permission " + p.name().toLowerCase() + ")");
+            }
+        }
+        ctx.attribute(PRINCIPAL, principal);
+    }
+
+    private static String presentedToken(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return authorization.substring(7).strip();
+            }
+            return null;
+        }
+        return ctx.header("X-API-Key");
+    }
+
+    public Javalin app() {
+        return app;
+    }
+
+    /** The caller of the current request (set for every authenticated route). */
+    public static TokenService.Principal principal(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
+    /** The request body, refusing more than the configured limit even without a Content-Length. */
+    public byte[] body(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                throw new PhasegateException.TooLarge(new Problem("", "the body is larger than " + maxBodyBytes + " bytes"));
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new PhasegateException.Malformed("the request body could not be read: " + e.getMessage(), java.util.List.of());
+        }
+    }
+
+    /** Reads the body as JSON into {@code type}. */
+    public <T> T json(Context ctx, Class<T> type) {
+        return Json.read(body(ctx), type, false);
+    }
+
+    /** Reads an optional JSON body: an empty body gives {@code empty}. */
+    public <T> T jsonOr(Context ctx, Class<T> type, T empty) {
+        byte[] bytes = body(ctx);
+        if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return empty;
+        }
+        return Json.read(bytes, type, false);
+    }
+
+    /** An integer query parameter within bounds, or the default; a bad value names the parameter. */
+    public static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw new PhasegateException.Invalid(new Problem(name, "must be between " + min + " and " + max + ", was " + value));
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new PhasegateException.Invalid(new Problem(name, "must be a whole number"));
+        }
+    }
+
+    /** An optional long query parameter (cursors). */
+    public static Long longParam(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new PhasegateException.Invalid(new Problem(name, "must be a whole number"));
+        }
+    }
+
+    public void start(String host, int port) {
+        app.start(host, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

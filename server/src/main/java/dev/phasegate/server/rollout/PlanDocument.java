@@ -1,0 +1,34 @@
+package dev.phasegate.server.rollout;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * A plan as written in YAML or JSON. Field names here are the plan format; see docs/plan-format.md and
+ * examples/trading-engine.yaml. {@link PlanDocuments} turns it into a core {@code Plan}, naming every
+ * field at fault.
+ */
+public record PlanDocument(String rollout, String name, String description, String start,
+                           List<PhaseDoc> phases, List<GuardDoc> guards, RunbookDoc runbook,
+                           List<ContactDoc> contacts) {
+
+    public record PhaseDoc(String name, Integer capacity, List<String> features, Integer percentage,
+                           AdvanceDoc advance) {
+    }
+
+    public record AdvanceDoc(String minDuration, Integer minActiveUsers, Double maxErrorRate,
+                             Double minSatisfaction, Boolean auto) {
+    }
+
+    public record GuardDoc(String name, String metric, String scope, Double warning, Double critical,
+                           @JsonProperty("for") String forDuration, String keepFiringFor, Integer minSamples,
+                           String onCritical) {
+    }
+
+    public record RunbookDoc(List<String> steps, String disable) {
+    }
+
+    public record ContactDoc(String name, String email, String webhook, String role) {
+    }
+}

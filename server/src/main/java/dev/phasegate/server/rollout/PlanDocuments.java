@@ -1,0 +1,201 @@
+package dev.phasegate.server.rollout;
+
+import dev.phasegate.core.plan.AdvanceCriteria;
+import dev.phasegate.core.plan.Contact;
+import dev.phasegate.core.plan.Durations;
+import dev.phasegate.core.plan.Guard;
+import dev.phasegate.core.plan.GuardAction;
+import dev.phasegate.core.plan.GuardMetric;
+import dev.phasegate.core.plan.GuardScope;
+import dev.phasegate.core.plan.Phase;
+import dev.phasegate.core.plan.Plan;
+import dev.phasegate.core.plan.PlanValidator;
+import dev.phasegate.core.plan.Problem;
+import dev.phasegate.core.plan.Runbook;
+import dev.phasegate.core.plan.StartMode;
+import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.http.Json;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Converts between {@link PlanDocument} (the written format) and the core {@link Plan}. */
+public final class PlanDocuments {
+
+    private PlanDocuments() {
+    }
+
+    /** Reads and validates a plan body; {@code pathKey} is the rollout key from the URL, if any. */
+    public static Plan read(byte[] body, boolean yaml, String pathKey) {
+        PlanDocument doc = Json.read(body, PlanDocument.class, yaml);
+        return toPlan(doc, pathKey);
+    }
+
+    public static Plan toPlan(PlanDocument doc, String pathKey) {
+        List<Problem> problems = new ArrayList<>();
+        String key = doc.rollout() == null ? pathKey : doc.rollout();
+        if (pathKey != null && doc.rollout() != null && !pathKey.equals(doc.rollout())) {
+            problems.add(new Problem("rollout", "is '" + doc.rollout() + "' but the URL names rollout '" + pathKey + "'"));
+        }
+        StartMode start = doc.start() == null ? StartMode.ACTIVE
+                : parse(doc.start(), "start", problems, s -> switch (s) {
+                    case "active" -> Optional.of(StartMode.ACTIVE);
+                    case "draft" -> Optional.of(StartMode.DRAFT);
+                    default -> Optional.empty();
+                }, "active, draft").orElse(StartMode.ACTIVE);
+
+        List<Phase> phases = new ArrayList<>();
+        List<PlanDocument.PhaseDoc> phaseDocs = doc.phases() == null ? List.of() : doc.phases();
+        for (int i = 0; i < phaseDocs.size(); i++) {
+            PlanDocument.PhaseDoc p = phaseDocs.get(i);
+            String at = "phases[" + i + "]";
+            if (p == null) {
+                problems.add(new Problem(at, "is empty; a phase needs at least a name and a capacity"));
+                continue;
+            }
+            if (p.capacity() == null) {
+                problems.add(new Problem(at + ".capacity", "is required"));
+            }
+            if (p.features() != null && p.features().contains(null)) {
+                problems.add(new Problem(at + ".features", "contains an empty entry"));
+            }
+            AdvanceCriteria advance = AdvanceCriteria.NONE;
+            if (p.advance() != null) {
+                PlanDocument.AdvanceDoc a = p.advance();
+                Duration minDuration = a.minDuration() == null ? null
+                        : duration(a.minDuration(), at + ".advance.minDuration", problems);
+                advance = new AdvanceCriteria(minDuration, a.minActiveUsers(), a.maxErrorRate(), a.minSatisfaction(),
+                        Boolean.TRUE.equals(a.auto()));
+            }
+            List<String> features = p.features() == null ? List.of()
+                    : p.features().stream().filter(f -> f != null).toList();
+            phases.add(new Phase(p.name(), p.capacity() == null ? 0 : p.capacity(), features,
+                    p.percentage() == null ? 0 : p.percentage(), advance));
+        }
+
+        List<Guard> guards;
+        if (doc.guards() == null) {
+            guards = Guard.referenceDefaults();
+        } else {
+            guards = new ArrayList<>();
+            for (int i = 0; i < doc.guards().size(); i++) {
+                PlanDocument.GuardDoc g = doc.guards().get(i);
+                String at = "guards[" + i + "]";
+                if (g == null) {
+                    problems.add(new Problem(at, "is empty"));
+                    continue;
+                }
+                GuardMetric metric = g.metric() == null ? null : parse(g.metric(), at + ".metric", problems,
+                        GuardMetric::byPlanName, names(GuardMetric.values(), m -> m.planName())).orElse(null);
+                if (g.metric() == null) {
+                    problems.add(new Problem(at + ".metric", "is required; one of " + names(GuardMetric.values(), m -> m.planName())));
+                }
+                GuardScope scope = g.scope() == null ? defaultScope(metric) : parse(g.scope(), at + ".scope", problems,
+                        GuardScope::byPlanName, names(GuardScope.values(), s -> s.planName())).orElse(GuardScope.SYSTEM);
+                GuardAction action = g.onCritical() == null ? defaultAction(metric) : parse(g.onCritical(), at + ".onCritical",
+                        problems, GuardAction::byPlanName, names(GuardAction.values(), a -> a.planName())).orElse(GuardAction.ALERT);
+                if (g.warning() == null) {
+                    problems.add(new Problem(at + ".warning", "is required"));
+                }
+                if (g.critical() == null) {
+                    problems.add(new Problem(at + ".critical", "is required"));
+                }
+                Duration forDuration = g.forDuration() == null ? Guard.DEFAULT_FOR : duration(g.forDuration(), at + ".for", problems);
+                Duration keep = g.keepFiringFor() == null ? Guard.DEFAULT_KEEP_FIRING_FOR
+                        : duration(g.keepFiringFor(), at + ".keepFiringFor", problems);
+                if (metric != null && g.warning() != null && g.critical() != null) {
+                    guards.add(new Guard(g.name(), metric, scope, g.warning(), g.critical(), forDuration, keep,
+                            g.minSamples() == null ? Guard.DEFAULT_MIN_SAMPLES : g.minSamples(), action));
+                }
+            }
+        }
+
+        Runbook runbook = Runbook.REFERENCE;
+        if (doc.runbook() != null) {
+            List<Runbook.Step> steps = new ArrayList<>();
+            List<String> stepNames = doc.runbook().steps() == null
+                    ? Runbook.REFERENCE.steps().stream().map(Runbook.Step::planName).toList() : doc.runbook().steps();
+            for (int i = 0; i < stepNames.size(); i++) {
+                parse(stepNames.get(i), "runbook.steps[" + i + "]", problems, Runbook.Step::byPlanName,
+                        names(Runbook.Step.values(), Runbook.Step::planName)).ifPresent(steps::add);
+            }
+            Runbook.DisableMode mode = doc.runbook().disable() == null ? Runbook.DisableMode.REVERT_PHASE
+                    : parse(doc.runbook().disable(), "runbook.disable", problems, Runbook.DisableMode::byPlanName,
+                    names(Runbook.DisableMode.values(), Runbook.DisableMode::planName)).orElse(Runbook.DisableMode.REVERT_PHASE);
+            runbook = new Runbook(steps, mode);
+        }
+
+        List<Contact> contacts = new ArrayList<>();
+        if (doc.contacts() != null) {
+            for (int i = 0; i < doc.contacts().size(); i++) {
+                PlanDocument.ContactDoc c = doc.contacts().get(i);
+                if (c == null) {
+                    problems.add(new Problem("contacts[" + i + "]", "is empty"));
+                    continue;
+                }
+                contacts.add(new Contact(c.name(), c.email(), c.webhook(), c.role()));
+            }
+        }
+
+        Plan plan = new Plan(key, doc.name(), doc.description(), start, phases, guards, runbook, contacts);
+        problems.addAll(PlanValidator.validate(plan));
+        if (!problems.isEmpty()) {
+            throw new PhasegateException.Invalid("the plan has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                    + ": " + problems.get(0) + (problems.size() > 1 ? " (and more, see problems)" : ""), problems);
+        }
+        return plan;
+    }
+
+    /** The written form of a plan, as stored and as returned by the API. */
+    public static PlanDocument toDocument(Plan plan) {
+        List<PlanDocument.PhaseDoc> phases = plan.phases().stream().map(p -> new PlanDocument.PhaseDoc(p.name(), p.capacity(),
+                p.features(), p.percentage(), p.advance().equals(AdvanceCriteria.NONE) ? null : new PlanDocument.AdvanceDoc(
+                p.advance().minDuration() == null ? null : Durations.format(p.advance().minDuration()),
+                p.advance().minActiveUsers(), p.advance().maxErrorRate(), p.advance().minSatisfaction(), p.advance().auto()))).toList();
+        List<PlanDocument.GuardDoc> guards = plan.guards().stream().map(g -> new PlanDocument.GuardDoc(g.name(),
+                g.metric().planName(), g.scope().planName(), g.warning(), g.critical(), Durations.format(g.forDuration()),
+                Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName())).toList();
+        PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
+                plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName());
+        List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()
+                .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role())).toList();
+        return new PlanDocument(plan.key(), plan.name(), plan.description(), plan.start().name().toLowerCase(Locale.ROOT),
+                phases, guards, runbook, contacts);
+    }
+
+    private static GuardScope defaultScope(GuardMetric metric) {
+        return metric == GuardMetric.CPU_PERCENT || metric == GuardMetric.MEMORY_PERCENT ? GuardScope.SYSTEM : GuardScope.BETA;
+    }
+
+    /** The reference plan's policy: critical latency or errors roll back; critical CPU or memory pause. */
+    private static GuardAction defaultAction(GuardMetric metric) {
+        return metric == GuardMetric.CPU_PERCENT || metric == GuardMetric.MEMORY_PERCENT ? GuardAction.PAUSE : GuardAction.ROLLBACK;
+    }
+
+    private static Duration duration(String text, String field, List<Problem> problems) {
+        Optional<Duration> d = Durations.parse(text);
+        if (d.isEmpty()) {
+            problems.add(new Problem(field, "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d"));
+            return Duration.ZERO;
+        }
+        return d.get();
+    }
+
+    private static <T> Optional<T> parse(String text, String field, List<Problem> problems,
+                                         Function<String, Optional<T>> lookup, String allowed) {
+        Optional<T> value = text == null ? Optional.empty() : lookup.apply(text);
+        if (value.isEmpty()) {
+            problems.add(new Problem(field, "'" + text + "' is not one of: " + allowed));
+        }
+        return value;
+    }
+
+    private static <T> String names(T[] values, Function<T, String> name) {
+        return String.join(", ", Arrays.stream(values).map(name).toList());
+    }
+}
