@@ -72,7 +72,7 @@ public final class Phasegate implements AutoCloseable {
                 console.println();
             });
 
-            HttpApi http = new HttpApi(tokens, settings.maxBodyBytes());
+            HttpApi http = new HttpApi(tokens, settings.maxBodyBytes(), settings.host(), settings.port());
             http.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             http.app().get("/readyz", ctx -> {
                 boolean ready = db.ping();
@@ -83,7 +83,7 @@ public final class Phasegate implements AutoCloseable {
             GateRoutes.register(http, gate);
             TokenRoutes.register(http, tokens);
             AuditRoutes.register(http, db, audit);
-            http.start(settings.host(), settings.port());
+            http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
             return new Phasegate(db, http, tokens);
         } catch (RuntimeException e) {

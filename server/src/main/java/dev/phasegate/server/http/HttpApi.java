@@ -8,6 +8,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +27,23 @@ public final class HttpApi {
     private final Javalin app;
     private final long maxBodyBytes;
 
-    public HttpApi(TokenService tokens, long maxBodyBytes) {
+    /**
+     * Connections the kernel queues before Jetty accepts them. The JDK's default of 50 resets connections
+     * in a burst (1,000 users enrolling at once is a product launch, not an attack); the kernel caps it at
+     * net.core.somaxconn.
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
+    public HttpApi(TokenService tokens, long maxBodyBytes, String host, int port) {
         this.maxBodyBytes = maxBodyBytes;
         this.app = Javalin.create(config -> {
+            config.jetty.addConnector((server, httpConfiguration) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
@@ -143,8 +159,8 @@ public final class HttpApi {
         }
     }
 
-    public void start(String host, int port) {
-        app.start(host, port);
+    public void start() {
+        app.start();
     }
 
     public int port() {

@@ -1,0 +1,10 @@
+package dev.phasegate.server.enrollment;
+
+import dev.phasegate.server.testing.TestStore;
+
+class PostgresConcurrentAdmissionTest extends ConcurrentAdmissionContract {
+    @Override
+    TestStore.Kind kind() {
+        return TestStore.Kind.POSTGRES;
+    }
+}
