@@ -35,7 +35,13 @@ final class ProblemResponses {
         app.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
             String detail = status == 413 ? "the request body is larger than this server accepts" : e.getMessage();
-            write(ctx, status, "http-" + status, title(status), detail, List.of());
+            String slug = switch (status) {
+                case 404 -> "not-found";
+                case 405 -> "method-not-allowed";
+                case 413 -> "too-large";
+                default -> "http-" + status;
+            };
+            write(ctx, status, slug, title(status), detail, List.of());
         });
         app.exception(Exception.class, (e, ctx) -> {
             // Our bug, not the caller's: log it whole, answer without internals.
