@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
                 body, json ? "application/json" : "application/yaml");
         return options.print(answer, b -> {
             String outcome = b.path("outcome").asText();
-            System.out.println((dryRun ? "dry run: would " : "") + switch (outcome) {
+            System.out.println((dryRun && !outcome.equals("unchanged") ? "dry run: would " : "") + switch (outcome) {
                 case "created" -> (dryRun ? "create" : "created") + " rollout " + key;
                 case "updated" -> (dryRun ? "update" : "updated") + " rollout " + key;
                 default -> "rollout " + key + " unchanged";

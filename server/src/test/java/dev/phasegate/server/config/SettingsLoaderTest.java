@@ -1,0 +1,92 @@
+package dev.phasegate.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        Path f = dir.resolve("phasegate.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void defaults_give_port_8080_and_the_embedded_store_under_data() {
+        Settings s = new SettingsLoader(Map.of(), Map.of(), null).load();
+        assertThat(s.port()).isEqualTo(8080);
+        assertThat(s.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(s.embedded()).isTrue();
+        assertThat(s.jdbcUrl()).startsWith("jdbc:h2:file:").contains("MODE=PostgreSQL");
+    }
+
+    @Test
+    void flags_win_over_environment_which_wins_over_the_file() throws IOException {
+        Path f = file("port: 7000\ndataDir: /from-file\ndbPoolSize: 3\n");
+        Settings fileOnly = new SettingsLoader(Map.of(), Map.of(), f).load();
+        assertThat(fileOnly.port()).isEqualTo(7000);
+        assertThat(fileOnly.dbPoolSize()).isEqualTo(3);
+
+        Settings envOverFile = new SettingsLoader(Map.of(), Map.of("PHASEGATE_PORT", "7100"), f).load();
+        assertThat(envOverFile.port()).isEqualTo(7100);
+        assertThat(envOverFile.dataDir()).isEqualTo(Path.of("/from-file"));
+
+        Settings flagOverAll = new SettingsLoader(Map.of("port", "7200"), Map.of("PHASEGATE_PORT", "7100"), f).load();
+        assertThat(flagOverAll.port()).isEqualTo(7200);
+    }
+
+    @Test
+    void the_config_file_can_come_from_the_environment() throws IOException {
+        Path f = file("port: 7300\n");
+        assertThat(new SettingsLoader(Map.of(), Map.of("PHASEGATE_CONFIG", f.toString()), null).load().port()).isEqualTo(7300);
+    }
+
+    @Test
+    void a_bad_port_names_the_setting_and_where_it_came_from() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of("port", "eighty"), Map.of(), null).load())
+                .isInstanceOf(SettingsLoader.InvalidSettingsException.class).hasMessageContaining("--port").hasMessageContaining("eighty");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_PORT", "70000"), null).load())
+                .hasMessageContaining("PHASEGATE_PORT").hasMessageContaining("between 0 and 65535");
+    }
+
+    @Test
+    void a_non_jdbc_database_url_is_refused_without_echoing_its_password() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_DB_URL", "mysql://h/db?password=hunter2"), null).load())
+                .hasMessageContaining("PHASEGATE_DB_URL").hasMessageContaining("jdbc:postgresql:").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void a_short_admin_token_is_refused() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_ADMIN_TOKEN", "short"), null).load())
+                .hasMessageContaining("PHASEGATE_ADMIN_TOKEN").hasMessageContaining("128 bits").hasMessageNotContaining("short'");
+    }
+
+    @Test
+    void unknown_settings_in_the_file_are_named() throws IOException {
+        Path f = file("prot: 8080\n");
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of(), f).load()).hasMessageContaining("unknown setting 'prot'");
+    }
+
+    @Test
+    void a_missing_explicit_config_file_is_an_error() {
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of(), dir.resolve("nope.yaml")).load()).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void every_problem_is_reported_at_once() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(SettingsLoader.InvalidSettingsException.class,
+                () -> new SettingsLoader(Map.of("port", "x"), Map.of("PHASEGATE_DB_POOL_SIZE", "0"), null).load());
+        assertThat(e.errors()).hasSize(2);
+    }
+}
