@@ -68,8 +68,10 @@ public final class EnrollmentLoad {
                 System.out.printf(Locale.ROOT, "   warm-up: %d admissions, %.0f/s, %d errors%n", warmup.enrolled(),
                         warmup.perSecond(warmup.enrolled()), warmup.errorCount());
             }
-            System.out.println("   measuring: " + options.duration().toSeconds() + "s");
+            System.out.println("   measuring: " + options.duration().toSeconds() + "s (load average before: " + CpuUse.loadAverage() + ")");
+            CpuUse cpu = CpuUse.start();
             AdmissionLoad.Tally run = load.run("user-", options.duration());
+            String cpuUse = cpu.since();
 
             EnrollmentApi.Counts server = api.counts(ROLLOUT);
             long expectedEnrolled = run.enrolled() + (warmup == null ? 0 : warmup.enrolled());
@@ -79,6 +81,7 @@ public final class EnrollmentLoad {
 
             printResult(name, options, run, countsMatch, TARGETS.get(store));
             printDetails(run, server, expectedEnrolled, expectedWaitlisted, countsMatch, warmup);
+            System.out.println("   cpu while measuring: " + cpuUse);
             return countsMatch && errors == 0 && !run.aborted() && run.existing() == 0;
         } catch (java.io.IOException | RuntimeException e) {
             System.out.println("store=" + name + " FAILED: " + e);

@@ -12,6 +12,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import java.util.List;
 
 /** The same property as {@link H2AdmissionProperties}, on PostgreSQL. */
+@net.jqwik.api.lifecycle.AddLifecycleHook(dev.phasegate.server.testing.PostgresRequired.class)
 class PostgresAdmissionProperties {
 
     private static TestStore store;

@@ -2,6 +2,7 @@ package dev.phasegate.server.enrollment;
 
 import dev.phasegate.server.testing.TestStore;
 
+@org.junit.jupiter.api.extension.ExtendWith(dev.phasegate.server.testing.PostgresCondition.class)
 class PostgresConcurrentAdmissionTest extends ConcurrentAdmissionContract {
     @Override
     TestStore.Kind kind() {

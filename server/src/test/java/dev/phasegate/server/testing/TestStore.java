@@ -51,6 +51,21 @@ public final class TestStore implements AutoCloseable {
         }
     }
 
+    /** Why PostgreSQL tests cannot run here, or empty if they can (or must: then they fail instead). */
+    public static java.util.Optional<String> postgresSkipReason() {
+        String url = System.getProperty("phasegate.postgresUrl", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        if (Boolean.parseBoolean(System.getProperty("phasegate.requirePostgres", "false"))) {
+            return java.util.Optional.empty();
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            return java.util.Optional.empty();
+        } catch (SQLException e) {
+            String skip = "PostgreSQL at " + url + " is not reachable (" + e.getMessage() + "): skipping the PostgreSQL run";
+            System.err.println("[phasegate tests] " + skip);
+            return java.util.Optional.of(skip);
+        }
+    }
+
     public static TestStore postgres() {
         String url = System.getProperty("phasegate.postgresUrl", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         boolean required = Boolean.parseBoolean(System.getProperty("phasegate.requirePostgres", "false"));
@@ -62,7 +77,9 @@ public final class TestStore implements AutoCloseable {
             if (required) {
                 Assertions.fail(message + "; phasegate.requirePostgres=true, so this is a failure, not a skip");
             }
-            Assumptions.abort(message + ": skipping the PostgreSQL run. Set -Dphasegate.postgresUrl=... to run it.");
+            String skip = message + ": skipping the PostgreSQL run. Set -Dphasegate.postgresUrl=... to run it.";
+            System.err.println("[phasegate tests] " + skip);
+            Assumptions.abort(skip);
         }
         String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         try {
