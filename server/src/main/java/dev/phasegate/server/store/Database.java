@@ -30,8 +30,12 @@ public final class Database implements AutoCloseable {
     /** Attempts before a transient failure is given up as unavailability. */
     static final int MAX_ATTEMPTS = 8;
 
-    /** SQLSTATEs worth another try: serialization failure, deadlock (PostgreSQL), lock timeout (H2 HYT00). */
-    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "HYT00", "55P03");
+    /**
+     * SQLSTATEs worth another try: serialization failure, deadlock (PostgreSQL), lock timeout (H2 HYT00,
+     * PostgreSQL 55P03), and unique violation (23505): every insert is preceded by a read under the
+     * rollout's lock, so a duplicate key means another node inserted first, and a retry reads its row.
+     */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "HYT00", "55P03", "23505");
     /** H2 error codes worth another try: lock timeout, deadlock, concurrent update. */
     private static final Set<Integer> TRANSIENT_H2_CODES = Set.of(50200, 40001, 90131);
 
