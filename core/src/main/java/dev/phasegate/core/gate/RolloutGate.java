@@ -1,6 +1,5 @@
 package dev.phasegate.core.gate;
 
-import dev.phasegate.core.plan.Plan;
 import dev.phasegate.core.rollout.Rollout;
 import dev.phasegate.core.rollout.RolloutState;
 
@@ -9,11 +8,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The gating rules of one rollout, compiled once from its plan and state so each evaluation is a map
- * lookup and at most one hash. Immutable and thread-safe.
+ * The gating rules of one rollout, compiled once so each evaluation is a map lookup and at most one
+ * hash, and allocates nothing (the answers are made in advance). Immutable and thread-safe. The
+ * server and the SDK both evaluate through this class.
  *
  * <pre>{@code
  * RolloutGate gate = RolloutGate.of(rollout);
@@ -22,32 +23,45 @@ import java.util.function.Predicate;
  */
 public final class RolloutGate {
 
-    /** @param unlockedAt 1-based phase that unlocks the feature; @param percentage its ramp now */
-    private record FeatureRule(int unlockedAt, int percentage) {
+    /** A feature's rule with every possible answer for it, made once. */
+    private record Compiled(FeatureRule rule, Evaluation[] answers) {
+        Evaluation answer(Reason reason) {
+            return answers[reason.ordinal()];
+        }
     }
+
+    private static final Reason[] REASONS = Reason.values();
 
     private final String rolloutKey;
     private final RolloutState state;
     private final int currentPhase;
     private final boolean featuresWithdrawn;
-    private final Map<String, FeatureRule> features;
+    private final Map<String, Compiled> features;
 
-    private RolloutGate(String rolloutKey, RolloutState state, int currentPhase, boolean featuresWithdrawn,
-                        Map<String, FeatureRule> features) {
-        this.rolloutKey = rolloutKey;
-        this.state = state;
-        this.currentPhase = currentPhase;
-        this.featuresWithdrawn = featuresWithdrawn;
-        this.features = features;
+    private RolloutGate(RolloutRules rules) {
+        this.rolloutKey = rules.key();
+        this.state = rules.state();
+        this.currentPhase = rules.currentPhase();
+        this.featuresWithdrawn = rules.featuresWithdrawn();
+        Map<String, Compiled> compiled = new LinkedHashMap<>();
+        for (FeatureRule rule : rules.features()) {
+            Evaluation[] answers = new Evaluation[REASONS.length];
+            for (Reason reason : REASONS) {
+                answers[reason.ordinal()] = Evaluation.of(rule.key(), reason);
+            }
+            compiled.put(rule.key(), new Compiled(rule, answers));
+        }
+        this.features = Collections.unmodifiableMap(compiled);
     }
 
+    /** The gate of a rollout as stored, with no kill switch on (pass them to {@code evaluate}). */
     public static RolloutGate of(Rollout rollout) {
-        Plan plan = rollout.plan();
-        Map<String, FeatureRule> features = new LinkedHashMap<>();
-        plan.unlockingPhases().forEach((feature, phase) ->
-                features.put(feature, new FeatureRule(phase, plan.percentageFor(feature, rollout.currentPhase()))));
-        return new RolloutGate(rollout.key(), rollout.state(), rollout.currentPhase(), rollout.featuresWithdrawn(),
-                Collections.unmodifiableMap(features));
+        return new RolloutGate(RolloutRules.of(rollout, f -> false, Set.of(), Set.of()));
+    }
+
+    /** The gate of published rules, kill switches included. */
+    public static RolloutGate of(RolloutRules rules) {
+        return new RolloutGate(rules);
     }
 
     public String rolloutKey() {
@@ -64,7 +78,7 @@ public final class RolloutGate {
     }
 
     public boolean hasFeature(String feature) {
-        return features.containsKey(feature);
+        return feature != null && features.containsKey(feature);
     }
 
     /**
@@ -73,46 +87,61 @@ public final class RolloutGate {
      * @param feature    the feature key
      * @param userId     the user's id (used for percentage bucketing)
      * @param membership whether the user is an enrolled beta user, waitlisted, or neither
-     * @param killed     which features have their kill switch on
+     * @param killed     which features have their kill switch on (besides those the rules mark)
      */
     public Evaluation evaluate(String feature, String userId, Membership membership, Predicate<String> killed) {
-        FeatureRule rule = feature == null ? null : features.get(feature);
-        if (membership == null) {
-            membership = Membership.NONE;
-        }
-        if (rule == null) {
+        Compiled compiled = feature == null ? null : features.get(feature);
+        if (compiled == null) {
             return Evaluation.of(feature, Reason.UNKNOWN_FEATURE);
         }
         if (killed != null && killed.test(feature)) {
-            return Evaluation.of(feature, Reason.KILL_SWITCH);
+            return compiled.answer(Reason.KILL_SWITCH);
+        }
+        return evaluate(compiled, userId, membership);
+    }
+
+    /** Evaluates one feature for one user with the kill switches of the rules. Never throws. */
+    public Evaluation evaluate(String feature, String userId, Membership membership) {
+        Compiled compiled = feature == null ? null : features.get(feature);
+        if (compiled == null) {
+            return Evaluation.of(feature, Reason.UNKNOWN_FEATURE);
+        }
+        return evaluate(compiled, userId, membership);
+    }
+
+    private Evaluation evaluate(Compiled compiled, String userId, Membership membership) {
+        FeatureRule rule = compiled.rule();
+        if (rule.killSwitch()) {
+            return compiled.answer(Reason.KILL_SWITCH);
         }
         switch (state) {
             case ROLLING_BACK, ROLLED_BACK -> {
-                return Evaluation.of(feature, Reason.ROLLED_BACK);
+                return compiled.answer(Reason.ROLLED_BACK);
             }
             case DRAFT -> {
-                return Evaluation.of(feature, Reason.NOT_STARTED);
+                return compiled.answer(Reason.NOT_STARTED);
             }
             case COMPLETED -> {
-                return Evaluation.of(feature, Reason.COMPLETED);
+                return compiled.answer(Reason.COMPLETED);
             }
             case PAUSED -> {
                 if (featuresWithdrawn) {
-                    return Evaluation.of(feature, Reason.PAUSED);
+                    return compiled.answer(Reason.PAUSED);
                 }
             }
             default -> {
                 // active, or paused keeping features: decided below
             }
         }
+        Membership m = membership == null ? Membership.NONE : membership;
         boolean unlocked = rule.unlockedAt() <= currentPhase;
-        if (membership == Membership.ENROLLED && unlocked) {
-            return Evaluation.of(feature, Reason.ENROLLED_PHASE);
+        if (m == Membership.ENROLLED && unlocked) {
+            return compiled.answer(Reason.ENROLLED_PHASE);
         }
-        if (unlocked && userId != null && Bucketing.inRamp(feature, userId, rule.percentage())) {
-            return Evaluation.of(feature, Reason.PERCENTAGE);
+        if (unlocked && userId != null && Bucketing.inRamp(rule.key(), userId, rule.percentage())) {
+            return compiled.answer(Reason.PERCENTAGE);
         }
-        return Evaluation.of(feature, switch (membership) {
+        return compiled.answer(switch (m) {
             case ENROLLED -> Reason.PHASE_NOT_REACHED;
             case WAITLISTED -> Reason.WAITLISTED;
             case NONE -> Reason.NOT_ENROLLED;
@@ -124,6 +153,15 @@ public final class RolloutGate {
         List<Evaluation> result = new ArrayList<>(features.size());
         for (String feature : features.keySet()) {
             result.add(evaluate(feature, userId, membership, killed));
+        }
+        return result;
+    }
+
+    /** Every feature of the rollout for one user with the rules' kill switches. */
+    public List<Evaluation> evaluateAll(String userId, Membership membership) {
+        List<Evaluation> result = new ArrayList<>(features.size());
+        for (Compiled compiled : features.values()) {
+            result.add(evaluate(compiled, userId, membership));
         }
         return result;
     }
