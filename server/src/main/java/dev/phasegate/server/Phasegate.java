@@ -13,6 +13,9 @@ import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
 import dev.phasegate.server.rollout.RolloutRoutes;
 import dev.phasegate.server.rollout.RolloutService;
+import dev.phasegate.server.sdk.RulesCache;
+import dev.phasegate.server.sdk.SdkInstances;
+import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
@@ -40,11 +43,15 @@ public final class Phasegate implements AutoCloseable {
     private final Database db;
     private final HttpApi http;
     private final TokenService tokens;
+    private final RulesCache rules;
+    private final SdkRoutes sdk;
 
-    private Phasegate(Database db, HttpApi http, TokenService tokens) {
+    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
+        this.rules = rules;
+        this.sdk = sdk;
     }
 
     /**
@@ -53,6 +60,7 @@ public final class Phasegate implements AutoCloseable {
      */
     public static Phasegate start(Settings settings, Clock clock, PrintStream console) {
         Database db = Database.open(settings);
+        RulesCache rules = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -62,6 +70,7 @@ public final class Phasegate implements AutoCloseable {
             EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock);
             RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
             GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
+            rules = new RulesCache(db, rolloutRepository, clock);
 
             tokens.bootstrap(settings.adminToken()).ifPresent(secret -> {
                 // Printed to the console once, never logged: it is the only copy.
@@ -83,10 +92,14 @@ public final class Phasegate implements AutoCloseable {
             GateRoutes.register(http, gate);
             TokenRoutes.register(http, tokens);
             AuditRoutes.register(http, db, audit);
+            SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens);
+            return new Phasegate(db, http, tokens, rules, sdk);
         } catch (RuntimeException e) {
+            if (rules != null) {
+                rules.close();
+            }
             db.close();
             throw e;
         }
@@ -100,9 +113,16 @@ public final class Phasegate implements AutoCloseable {
         return tokens;
     }
 
+    /** The rules as this node publishes them. */
+    public RulesCache rules() {
+        return rules;
+    }
+
     @Override
     public void close() {
+        sdk.close();
         http.stop();
+        rules.close();
         db.close();
     }
 }

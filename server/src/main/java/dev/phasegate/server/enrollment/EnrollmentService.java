@@ -179,6 +179,7 @@ public final class EnrollmentService implements Waitlist {
                 Rollout next = new Rollout(rollout.plan(), rollout.state(), rollout.currentPhase(), enrolled, waitlisted, rollout.featuresWithdrawn());
                 rollouts.update(h, stored.with(next).withNextSeq(seq), now);
                 audit.recordAll(h, now, actor, entries);
+                db.markRulesChanged(h);
             }
             List<Enrollment> results = new ArrayList<>(candidates.size());
             int existingCount = 0;
@@ -222,6 +223,7 @@ public final class EnrollmentService implements Waitlist {
             rollouts.update(h, updated, now);
             audit.record(h, now, actor, new AuditLog.Entry("enrollment.left", rolloutKey, userId,
                     Map.of("status", before.status()), Map.of("status", EnrollmentStatus.LEFT.apiName())));
+            db.markRulesChanged(h);
             return enrollments.find(h, rolloutKey, userId).orElseThrow();
         }));
     }

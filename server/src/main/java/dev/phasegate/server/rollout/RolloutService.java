@@ -58,6 +58,7 @@ public final class RolloutService {
                 }
                 rollouts.insert(h, created, now);
                 rollouts.syncFeatures(h, plan.key(), plan.featureKeys(), now);
+                db.markRulesChanged(h);
                 audit.record(h, now, actor, new AuditLog.Entry("rollout.created", plan.key(), plan.key(), null,
                         PlanDocuments.toDocument(plan)));
                 return new ApplyResult("created", false, changes, view(h, plan.key()));
@@ -81,6 +82,7 @@ public final class RolloutService {
                     PlanDocuments.toDocument(before.rollout().plan()), PlanDocuments.toDocument(plan)));
             updated = waitlist.promote(h, updated, actor, now);
             rollouts.update(h, updated, now);
+            db.markRulesChanged(h);
             return new ApplyResult("updated", false, changes, view(h, plan.key()));
         }));
     }
@@ -114,6 +116,7 @@ public final class RolloutService {
                 auditAfter.put("reason", reason);
             }
             audit.record(h, now, actor, new AuditLog.Entry("rollout." + action.apiName(), key, key, auditBefore, auditAfter));
+            db.markRulesChanged(h);
             return view(h, key);
         }));
     }

@@ -39,6 +39,10 @@ public final class Database implements AutoCloseable {
     /** H2 error codes worth another try: lock timeout, deadlock, concurrent update. */
     private static final Set<Integer> TRANSIENT_H2_CODES = Set.of(50200, 40001, 90131);
 
+    /** Set by {@link #markRulesChanged} inside a transaction; read and cleared after it commits. */
+    private static final ThreadLocal<boolean[]> RULES_CHANGED = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private final java.util.List<Runnable> rulesListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean embedded;
@@ -90,12 +94,45 @@ public final class Database implements AutoCloseable {
         return embedded;
     }
 
+    /**
+     * Records, inside the current transaction, that gating rules change: bumps the rules version, and
+     * once the transaction commits tells every {@link #onRulesChanged} listener.
+     */
+    public void markRulesChanged(Handle h) {
+        h.createUpdate("UPDATE rules_version SET version = version + 1 WHERE id = 1").execute();
+        RULES_CHANGED.get()[0] = true;
+    }
+
+    /** The rules version as committed now. */
+    public long rulesVersion(Handle h) {
+        return h.createQuery("SELECT version FROM rules_version WHERE id = 1").mapTo(Long.class).one();
+    }
+
+    /** Calls {@code listener} after each commit that changed gating rules (on the committing thread; keep it quick). */
+    public void onRulesChanged(Runnable listener) {
+        rulesListeners.add(listener);
+    }
+
     /** Runs {@code callback} in a transaction, retrying transient conflicts. */
     public <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
         for (int attempt = 1; ; attempt++) {
+            boolean[] changed = RULES_CHANGED.get();
+            changed[0] = false;
             try {
-                return jdbi.inTransaction(callback);
+                R result = jdbi.inTransaction(callback);
+                if (changed[0]) {
+                    changed[0] = false;
+                    for (Runnable listener : rulesListeners) {
+                        try {
+                            listener.run();
+                        } catch (RuntimeException e) {
+                            log.warn("a rules-change listener failed", e);
+                        }
+                    }
+                }
+                return result;
             } catch (JdbiException e) {
+                changed[0] = false;
                 if (!isTransient(e)) {
                     throw unavailableOrRethrow(e);
                 }

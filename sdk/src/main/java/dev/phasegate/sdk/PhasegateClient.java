@@ -1,0 +1,315 @@
+package dev.phasegate.sdk;
+
+import dev.phasegate.core.gate.Evaluation;
+import dev.phasegate.core.gate.Evaluator;
+import dev.phasegate.core.gate.Reason;
+import dev.phasegate.core.gate.RulesCodec;
+import dev.phasegate.core.gate.RulesSnapshot;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Evaluates Phasegate features in-process. Rules arrive from the server (pushed over SSE, polled as a
+ * fallback, ETag-checked) and are evaluated locally by the same core evaluator the server uses.
+ * Evaluation never throws and never waits on the network: before the first rules it answers from the
+ * bootstrap file, or the caller's default with reason {@code not-ready}.
+ *
+ * <pre>{@code
+ * try (PhasegateClient phasegate = PhasegateClient.start(
+ *         PhasegateConfig.builder(URI.create("http://localhost:8080"), sdkToken).build())) {
+ *     if (phasegate.isEnabled("ai-analysis", userId)) {
+ *         showAnalysis();
+ *     }
+ * }
+ * }</pre>
+ */
+public final class PhasegateClient implements AutoCloseable {
+
+    private static final System.Logger log = System.getLogger("dev.phasegate.sdk");
+
+    private final PhasegateConfig config;
+    private final RulesTransport transport;
+    private final Backoff fetchBackoff;
+    private final Backoff streamBackoff;
+    private final ScheduledExecutorService scheduler;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean refusalLogged = new AtomicBoolean();
+    private final AtomicBoolean garbageLogged = new AtomicBoolean();
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final AtomicLong fetches = new AtomicLong();
+    private final RulesTransport.StreamHandle stream = new RulesTransport.StreamHandle();
+    private final Object scheduling = new Object();
+    private ScheduledFuture<?> nextFetch;
+    private volatile Duration lastDelay = Duration.ZERO;
+    private volatile Evaluator evaluator;
+    private volatile String etag;
+    private volatile boolean refused;
+    private volatile boolean stopped;
+    private Thread streamThread;
+
+    private PhasegateClient(PhasegateConfig config) {
+        this.config = config;
+        this.transport = new RulesTransport(config);
+        this.fetchBackoff = new Backoff(config.initialBackoff(), config.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
+        this.streamBackoff = new Backoff(config.initialBackoff(), config.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "phasegate-sdk");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Creates a client and starts fetching rules in the background; returns at once. */
+    public static PhasegateClient start(PhasegateConfig config) {
+        PhasegateClient client = new PhasegateClient(config);
+        client.begin();
+        return client;
+    }
+
+    private void begin() {
+        Optional<RulesSnapshot> bootstrap = SnapshotFiles.read(config.bootstrapFile());
+        Optional<RulesSnapshot> lastGood = SnapshotFiles.read(config.lastKnownGoodFile());
+        Optional<RulesSnapshot> newest = bootstrap.isEmpty() ? lastGood : lastGood.isEmpty() ? bootstrap
+                : lastGood.get().version() >= bootstrap.get().version() ? lastGood : bootstrap;
+        newest.ifPresent(this::apply);
+        scheduleFetch(Duration.ZERO);
+        scheduler.scheduleAtFixedRate(this::heartbeat, config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (config.streaming()) {
+            streamThread = Thread.ofPlatform().daemon().name("phasegate-sdk-stream").start(this::followStream);
+        }
+    }
+
+    // ---- evaluation: never throws, never blocks ----
+
+    /** Whether {@code userId} gets {@code feature}; false before any rules are known. Allocates nothing. */
+    public boolean isEnabled(String feature, String userId) {
+        Evaluator e = evaluator;
+        return e != null && e.isEnabled(feature, userId);
+    }
+
+    /** The feature's value for the user with its reason; {@code defaultValue} when not ready or the feature is unknown. */
+    public Result evaluate(String feature, EvaluationContext context, boolean defaultValue) {
+        Evaluator e = evaluator;
+        if (e == null) {
+            return new Result(defaultValue, Result.NOT_READY, 0);
+        }
+        try {
+            Evaluation evaluation = e.evaluate(feature, context == null ? null : context.userId());
+            if (evaluation.reason() == Reason.UNKNOWN_FEATURE) {
+                return new Result(defaultValue, evaluation.reason().apiName(), e.version());
+            }
+            return new Result(evaluation.enabled(), evaluation.reason().apiName(), e.version());
+        } catch (RuntimeException unexpected) {
+            return new Result(defaultValue, "error", e.version());
+        }
+    }
+
+    /** {@link #evaluate(String, EvaluationContext, boolean)} with default false. */
+    public Result evaluate(String feature, EvaluationContext context) {
+        return evaluate(feature, context, false);
+    }
+
+    /** Every feature of every rollout for the user: key → on/off. Empty before any rules are known. */
+    public Map<String, Boolean> features(String userId) {
+        Evaluator e = evaluator;
+        if (e == null) {
+            return Map.of();
+        }
+        Map<String, Boolean> result = new LinkedHashMap<>();
+        for (Evaluation evaluation : e.evaluateAll(userId)) {
+            result.put(evaluation.feature(), evaluation.enabled());
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** The version of the rules in use; 0 before any. */
+    public long version() {
+        Evaluator e = evaluator;
+        return e == null ? 0 : e.version();
+    }
+
+    public boolean isReady() {
+        return evaluator != null;
+    }
+
+    /** Waits up to {@code timeout} for the first rules; returns whether they arrived. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- fetching ----
+
+    private void apply(RulesSnapshot snapshot) {
+        Evaluator current = evaluator;
+        if (current != null && snapshot.version() < current.version()) {
+            return;
+        }
+        evaluator = Evaluator.of(snapshot);
+        ready.countDown();
+    }
+
+    /** Fetch as soon as possible (a pushed change), replacing any scheduled poll. */
+    void fetchNow() {
+        scheduleFetch(Duration.ZERO);
+    }
+
+    private void scheduleFetch(Duration delay) {
+        synchronized (scheduling) {
+            if (stopped || refused) {
+                return;
+            }
+            if (nextFetch != null) {
+                nextFetch.cancel(false);
+            }
+            lastDelay = delay;
+            nextFetch = scheduler.schedule(this::fetchTick, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void fetchTick() {
+        try {
+            fetches.incrementAndGet();
+            FetchOutcome outcome = transport.fetch(etag);
+            switch (outcome) {
+                case FetchOutcome.Changed changed -> {
+                    accept(changed);
+                    fetchBackoff.reset();
+                    scheduleFetch(config.pollInterval());
+                }
+                case FetchOutcome.NotModified notModified -> {
+                    fetchBackoff.reset();
+                    scheduleFetch(config.pollInterval());
+                }
+                case FetchOutcome.Refused refusal -> refuse(refusal.status());
+                case FetchOutcome.RateLimited limited -> scheduleFetch(limited.retryAfter());
+                case FetchOutcome.Failed failed -> {
+                    if (failureLogged.compareAndSet(false, true)) {
+                        log.log(System.Logger.Level.WARNING, "cannot fetch Phasegate rules from " + config.baseUrl() + " (" + failed.why()
+                                + "); evaluating from version " + version() + " and retrying with backoff");
+                    }
+                    scheduleFetch(fetchBackoff.next());
+                }
+            }
+        } catch (RuntimeException e) {
+            // A background loop never dies: count, log, and try again later.
+            log.log(System.Logger.Level.WARNING, "unexpected error fetching Phasegate rules", e);
+            scheduleFetch(fetchBackoff.next());
+        }
+    }
+
+    private void accept(FetchOutcome.Changed changed) {
+        RulesSnapshot snapshot;
+        try {
+            snapshot = RulesCodec.decode(changed.body());
+        } catch (IllegalArgumentException e) {
+            if (garbageLogged.compareAndSet(false, true)) {
+                log.log(System.Logger.Level.ERROR, "Phasegate sent rules this SDK cannot read (" + e.getMessage()
+                        + "); keeping version " + version());
+            }
+            return;
+        }
+        failureLogged.set(false);
+        long before = version();
+        apply(snapshot);
+        etag = changed.etag();
+        if (version() != before) {
+            if (config.lastKnownGoodFile() != null) {
+                SnapshotFiles.write(config.lastKnownGoodFile(), changed.body());
+            }
+            heartbeat();
+        }
+    }
+
+    private void refuse(int status) {
+        refused = true;
+        if (refusalLogged.compareAndSet(false, true)) {
+            log.log(System.Logger.Level.ERROR, "Phasegate refused the SDK token (HTTP " + status + "); no more requests will be made. "
+                    + "Evaluating from version " + version() + ". Check the token (it must be an sdk token).");
+        }
+        synchronized (scheduling) {
+            if (nextFetch != null) {
+                nextFetch.cancel(false);
+            }
+        }
+        stream.close();
+    }
+
+    private void heartbeat() {
+        if (refused || stopped) {
+            return;
+        }
+        long v = version();
+        if (v > 0) {
+            transport.heartbeat(v);
+        }
+    }
+
+    // ---- the stream ----
+
+    private void followStream() {
+        while (!stopped && !refused) {
+            int status = transport.follow(version(), v -> {
+                streamBackoff.reset();
+                if (v > version()) {
+                    fetchNow();
+                }
+            }, stream);
+            if (stopped || refused) {
+                return;
+            }
+            if (status == 401 || status == 403) {
+                refuse(status);
+                return;
+            }
+            // The stream ended or failed: the poll keeps the rules fresh meanwhile; reconnect with backoff and catch up.
+            fetchNow();
+            Duration wait = status == 200 ? config.initialBackoff() : streamBackoff.next();
+            try {
+                if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ---- diagnostics for tests ----
+
+    boolean refused() {
+        return refused;
+    }
+
+    long fetches() {
+        return fetches.get();
+    }
+
+    Duration lastScheduledDelay() {
+        return lastDelay;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        closed.countDown();
+        stream.close();
+        scheduler.shutdownNow();
+        if (streamThread != null) {
+            streamThread.interrupt();
+        }
+    }
+}

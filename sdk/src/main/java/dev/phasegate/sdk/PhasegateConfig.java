@@ -1,0 +1,201 @@
+package dev.phasegate.sdk;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Immutable settings of a {@link PhasegateClient}, checked when built.
+ *
+ * <pre>{@code
+ * PhasegateConfig config = PhasegateConfig.builder(URI.create("https://phasegate.internal"), System.getenv("PHASEGATE_SDK_TOKEN"))
+ *     .lastKnownGoodFile(Path.of("/var/cache/myapp/phasegate.rules"))
+ *     .build();
+ * }</pre>
+ */
+public final class PhasegateConfig {
+
+    /** Polling runs even with streaming on, as the fallback; with ETags an unchanged poll costs a 304. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
+    /** Matches the server's 90 s staleness window: three missed heartbeats and the instance is gone. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Backoff after failures grows to at most this. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final URI baseUrl;
+    private final String sdkToken;
+    private final boolean streaming;
+    private final Duration pollInterval;
+    private final Duration heartbeatInterval;
+    private final Duration requestTimeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Path bootstrapFile;
+    private final Path lastKnownGoodFile;
+    private final String instanceId;
+
+    private PhasegateConfig(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.sdkToken = b.sdkToken;
+        this.streaming = b.streaming;
+        this.pollInterval = b.pollInterval;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.requestTimeout = b.requestTimeout;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.bootstrapFile = b.bootstrapFile;
+        this.lastKnownGoodFile = b.lastKnownGoodFile;
+        this.instanceId = b.instanceId;
+    }
+
+    /** A builder for the server at {@code baseUrl} with an {@code sdk} token. */
+    public static Builder builder(URI baseUrl, String sdkToken) {
+        return new Builder(baseUrl, sdkToken);
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    String sdkToken() {
+        return sdkToken;
+    }
+
+    public boolean streaming() {
+        return streaming;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    public Path bootstrapFile() {
+        return bootstrapFile;
+    }
+
+    public Path lastKnownGoodFile() {
+        return lastKnownGoodFile;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    @Override
+    public String toString() {
+        // Never the token.
+        return "PhasegateConfig{baseUrl=" + baseUrl + ", streaming=" + streaming + ", pollInterval=" + pollInterval
+                + ", bootstrapFile=" + bootstrapFile + ", lastKnownGoodFile=" + lastKnownGoodFile + ", instanceId=" + instanceId + "}";
+    }
+
+    /** Builds a {@link PhasegateConfig}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final URI baseUrl;
+        private final String sdkToken;
+        private boolean streaming = true;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Path bootstrapFile;
+        private Path lastKnownGoodFile;
+        private String instanceId = UUID.randomUUID().toString();
+
+        private Builder(URI baseUrl, String sdkToken) {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))
+                    || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host, was " + baseUrl);
+            }
+            if (sdkToken == null || sdkToken.isBlank()) {
+                throw new IllegalArgumentException("sdkToken is required (create one with: phasegate token create --kind sdk)");
+            }
+            String url = baseUrl.toString();
+            this.baseUrl = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            this.sdkToken = sdkToken;
+        }
+
+        /** Whether to receive pushed updates over SSE (default true); polling continues as the fallback. */
+        public Builder streaming(boolean on) {
+            this.streaming = on;
+            return this;
+        }
+
+        /** How often to poll for new rules (default 30 s, at least 1 s). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = atLeast("pollInterval", interval, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /** How often to report the applied rules version (default 30 s, at least 1 s). */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = atLeast("heartbeatInterval", interval, Duration.ofSeconds(1));
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = atLeast("requestTimeout", timeout, Duration.ofMillis(100));
+            return this;
+        }
+
+        /** First and largest wait after a failure (defaults 1 s and 60 s); waits double with jitter between them. */
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = atLeast("backoff initial", initial, Duration.ofMillis(10));
+            this.maxBackoff = atLeast("backoff max", max, this.initialBackoff);
+            return this;
+        }
+
+        /** Rules to evaluate from before the server answers (e.g. shipped with the app); read once at start. */
+        public Builder bootstrapFile(Path file) {
+            this.bootstrapFile = Objects.requireNonNull(file, "bootstrapFile");
+            return this;
+        }
+
+        /** Where to keep the last rules received, and to start from when the server is unreachable. */
+        public Builder lastKnownGoodFile(Path file) {
+            this.lastKnownGoodFile = Objects.requireNonNull(file, "lastKnownGoodFile");
+            return this;
+        }
+
+        /** The id this instance reports in heartbeats (default: a random UUID). */
+        public Builder instanceId(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
+                throw new IllegalArgumentException("instanceId must be 1–128 letters, digits, '.', '_', ':' or '-', was " + id);
+            }
+            this.instanceId = id;
+            return this;
+        }
+
+        public PhasegateConfig build() {
+            return new PhasegateConfig(this);
+        }
+
+        private static Duration atLeast(String name, Duration value, Duration min) {
+            Objects.requireNonNull(value, name);
+            if (value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.phasegate.sdk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/** The SDK's HTTP: rules with ETag, the SSE stream, heartbeats. Only the JDK's HttpClient. */
+final class RulesTransport {
+
+    static final String RULES_MEDIA_TYPE = "application/vnd.phasegate.rules";
+    static final String SDK_NAME = "phasegate-java/0.1.0";
+    /** A snapshot larger than this is refused as garbage: 100,000 users take well under 1 MB. */
+    static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+    private final PhasegateConfig config;
+    private final HttpClient http;
+
+    RulesTransport(PhasegateConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(config.baseUrl() + path))
+                .header("Authorization", "Bearer " + config.sdkToken())
+                .header("User-Agent", SDK_NAME);
+    }
+
+    FetchOutcome fetch(String etag) {
+        HttpRequest.Builder b = request("/api/v1/sdk/rules").header("Accept", RULES_MEDIA_TYPE).timeout(config.requestTimeout()).GET();
+        if (etag != null) {
+            b.header("If-None-Match", etag);
+        }
+        try {
+            HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            try (InputStream body = response.body()) {
+                if (status == 200) {
+                    byte[] bytes = body.readNBytes(MAX_SNAPSHOT_BYTES + 1);
+                    if (bytes.length > MAX_SNAPSHOT_BYTES) {
+                        return new FetchOutcome.Failed("snapshot larger than " + MAX_SNAPSHOT_BYTES + " bytes");
+                    }
+                    return new FetchOutcome.Changed(bytes, response.headers().firstValue("ETag").orElse(null));
+                }
+                if (status == 304) {
+                    return new FetchOutcome.NotModified();
+                }
+                if (status == 401 || status == 403) {
+                    return new FetchOutcome.Refused(status);
+                }
+                if (status == 429) {
+                    return new FetchOutcome.RateLimited(retryAfter(response).orElse(Duration.ofSeconds(1)));
+                }
+                return new FetchOutcome.Failed("HTTP " + status);
+            }
+        } catch (IOException e) {
+            return new FetchOutcome.Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new FetchOutcome.Failed("interrupted");
+        }
+    }
+
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Reports the applied version; failures are ignored (the next heartbeat will do). */
+    void heartbeat(long version) {
+        String body = "{\"instanceId\":\"" + config.instanceId() + "\",\"sdk\":\"" + SDK_NAME + "\",\"version\":" + version + "}";
+        HttpRequest request = request("/api/v1/sdk/heartbeat").header("Content-Type", "application/json")
+                .timeout(config.requestTimeout()).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    /**
+     * Follows the SSE stream until it ends or fails, calling {@code onVersion} for every {@code rules}
+     * event. Blocks the calling thread; returns the HTTP status when the stream could not be opened
+     * (0 for a network error), or 200 when an open stream ended.
+     */
+    int follow(long lastVersion, LongConsumer onVersion, StreamHandle handle) {
+        HttpRequest.Builder b = request("/api/v1/sdk/stream").header("Accept", "text/event-stream").GET();
+        if (lastVersion > 0) {
+            b.header("Last-Event-ID", Long.toString(lastVersion));
+        }
+        try {
+            HttpResponse<Stream<String>> response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                return response.statusCode();
+            }
+            try (Stream<String> lines = response.body()) {
+                handle.attach(lines);
+                SseParser parser = new SseParser((event, data, id) -> {
+                    if ("rules".equals(event)) {
+                        long version = SseParser.versionOf(data, id);
+                        if (version >= 0) {
+                            onVersion.accept(version);
+                        }
+                    }
+                });
+                lines.forEach(parser::line);
+            }
+            return 200;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Lets another thread close an open stream. */
+    static final class StreamHandle {
+        private Stream<String> lines;
+        private boolean closed;
+
+        synchronized void attach(Stream<String> stream) {
+            if (closed) {
+                stream.close();
+            }
+            this.lines = stream;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (lines != null) {
+                lines.close();
+            }
+        }
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The Phasegate Java SDK: {@link dev.phasegate.sdk.PhasegateClient} evaluates features locally from a
+ * rules snapshot that the server pushes (SSE) or that the client polls, with an offline bootstrap and a
+ * last-known-good file. Evaluation never throws and never waits on the network.
+ */
+package dev.phasegate.sdk;

@@ -1,0 +1,127 @@
+package dev.phasegate.sdk;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.phasegate.core.gate.FeatureRule;
+import dev.phasegate.core.gate.RolloutRules;
+import dev.phasegate.core.gate.RulesCodec;
+import dev.phasegate.core.gate.RulesSnapshot;
+import dev.phasegate.core.rollout.RolloutState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Server misbehaviour the SDK must survive, from a real HTTP server on port 0 that answers what each test
+ * wants: garbage rules, 5xx, 429 with Retry-After.
+ */
+class PhasegateClientFaultsTest {
+
+    /** What the fake server answers next: a status, headers and a body. */
+    record Answer(int status, String retryAfter, byte[] body) {
+    }
+
+    private HttpServer http;
+    private final AtomicReference<Answer> next = new AtomicReference<>();
+    private final AtomicInteger requests = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws IOException {
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/api/v1/sdk/rules", exchange -> {
+            requests.incrementAndGet();
+            Answer a = next.get();
+            if (a.retryAfter() != null) {
+                exchange.getResponseHeaders().add("Retry-After", a.retryAfter());
+            }
+            exchange.getResponseHeaders().add("ETag", "\"" + requests.get() + "\"");
+            exchange.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(a.body());
+            }
+        });
+        http.createContext("/api/v1/sdk/heartbeat", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        http.start();
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop(0);
+    }
+
+    private PhasegateClient client() {
+        return PhasegateClient.start(PhasegateConfig.builder(URI.create("http://127.0.0.1:" + http.getAddress().getPort()), "phg_t")
+                .streaming(false).pollInterval(Duration.ofMinutes(5)).backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)).build());
+    }
+
+    private static byte[] rules(long version, boolean killed) {
+        return RulesCodec.encode(new RulesSnapshot(version, List.of(new RolloutRules("r", RolloutState.ACTIVE, 1, false,
+                List.of(new FeatureRule("f", 1, 0, killed)), Set.of("u"), Set.of()))));
+    }
+
+    @Test
+    void garbage_rules_are_ignored_and_the_last_good_ones_kept() throws Exception {
+        next.set(new Answer(200, null, rules(5, false)));
+        try (PhasegateClient client = client()) {
+            assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+            assertThat(client.isEnabled("f", "u")).isTrue();
+            next.set(new Answer(200, null, "{\"not\": \"rules\"}".getBytes()));
+            int before = requests.get();
+            client.fetchNow();
+            await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() > before);
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.lastScheduledDelay().equals(Duration.ofMinutes(5)));
+            assertThat(client.version()).isEqualTo(5);
+            assertThat(client.isEnabled("f", "u")).isTrue();
+        }
+    }
+
+    @Test
+    void server_errors_back_off_and_a_success_resets_the_wait() throws Exception {
+        next.set(new Answer(503, null, new byte[0]));
+        try (PhasegateClient client = client()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() >= 1
+                    && client.lastScheduledDelay().compareTo(Duration.ofSeconds(1)) >= 0
+                    && client.lastScheduledDelay().compareTo(Duration.ofSeconds(1)) <= 0);
+            assertThat(client.isReady()).isFalse();
+            next.set(new Answer(200, null, rules(9, true)));
+            client.fetchNow();
+            assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+            assertThat(client.evaluate("f", EvaluationContext.of("u")).reason()).isEqualTo("kill-switch");
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.lastScheduledDelay().equals(Duration.ofMinutes(5)));
+        }
+    }
+
+    @Test
+    void too_many_requests_waits_as_long_as_retry_after_says() {
+        next.set(new Answer(429, "7", new byte[0]));
+        try (PhasegateClient client = client()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.lastScheduledDelay().equals(Duration.ofSeconds(7)));
+            assertThat(requests.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void forbidden_stops_all_requests() {
+        next.set(new Answer(403, null, new byte[0]));
+        try (PhasegateClient client = client()) {
+            await().atMost(Duration.ofSeconds(5)).until(client::refused);
+            client.fetchNow();
+            assertThat(requests.get()).isEqualTo(1);
+        }
+    }
+}

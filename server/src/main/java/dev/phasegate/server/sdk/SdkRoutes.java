@@ -1,0 +1,151 @@
+package dev.phasegate.server.sdk;
+
+import dev.phasegate.core.gate.RulesCodec;
+import dev.phasegate.core.plan.Problem;
+import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.token.Permission;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/sdk/rules} (snapshot, binary or JSON, with ETag), {@code GET /api/v1/sdk/stream}
+ * (SSE: an event {@code rules} with the new version whenever the rules change, heartbeat comments,
+ * resumption by {@code Last-Event-ID}), {@code POST /api/v1/sdk/heartbeat}, {@code GET /api/v1/sdk/instances}.
+ */
+public final class SdkRoutes implements AutoCloseable {
+
+    /** Under the 30–60 s idle timeouts of common proxies and load balancers. */
+    static final long HEARTBEAT_SECONDS = 15;
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** The body of {@code POST /api/v1/sdk/heartbeat}. */
+    public record Heartbeat(String instanceId, String sdk, Long version) {
+    }
+
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    private final ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "phasegate-sse-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private final RulesCache rules;
+
+    private SdkRoutes(RulesCache rules) {
+        this.rules = rules;
+    }
+
+    public static SdkRoutes register(HttpApi http, RulesCache rules, SdkInstances instances) {
+        SdkRoutes routes = new SdkRoutes(rules);
+        var app = http.app();
+        app.get("/api/v1/sdk/rules", routes::snapshot, Permission.EVALUATE);
+        app.get("/api/v1/sdk/stream", new SseHandler(routes::connect), Permission.EVALUATE);
+        app.post("/api/v1/sdk/heartbeat", ctx -> {
+            Heartbeat beat = http.json(ctx, Heartbeat.class);
+            if (beat.instanceId() == null || !INSTANCE_ID.matcher(beat.instanceId()).matches()) {
+                throw new PhasegateException.Invalid(new Problem("instanceId", "is required: 1–128 letters, digits, '.', '_', ':' or '-'"));
+            }
+            if (beat.version() == null || beat.version() < 0) {
+                throw new PhasegateException.Invalid(new Problem("version", "is required: the rules version the instance has applied"));
+            }
+            String sdk = beat.sdk() == null ? "unknown" : beat.sdk().substring(0, Math.min(64, beat.sdk().length()));
+            instances.report(beat.instanceId(), sdk, beat.version());
+            ctx.status(204);
+        }, Permission.EVALUATE);
+        app.get("/api/v1/sdk/instances", ctx -> ctx.json(instances.summary(rules.current().version())), Permission.READ);
+        rules.subscribe(instances::published);
+        instances.published(rules.current());
+        rules.subscribe(routes::push);
+        routes.heartbeats.scheduleAtFixedRate(routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        return routes;
+    }
+
+    private void snapshot(Context ctx) {
+        PublishedRules current = rules.current();
+        ctx.header("ETag", current.etag());
+        String match = ctx.header("If-None-Match");
+        if (match != null && (match.equals(current.etag()) || match.equals("W/" + current.etag()))) {
+            ctx.status(304);
+            return;
+        }
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains(RulesCodec.MEDIA_TYPE)) {
+            ctx.contentType(RulesCodec.MEDIA_TYPE).result(current.binary());
+        } else {
+            ctx.contentType("application/json").result(current.json());
+        }
+    }
+
+    private void connect(SseClient client) {
+        client.ctx().header("X-Accel-Buffering", "no");
+        clients.add(client);
+        client.onClose(() -> clients.remove(client));
+        PublishedRules current = rules.current();
+        long last = lastEventId(client.ctx());
+        if (last < current.version()) {
+            send(client, current);
+        }
+        client.keepAlive();
+    }
+
+    private static long lastEventId(Context ctx) {
+        String id = ctx.header("Last-Event-ID");
+        if (id == null) {
+            id = ctx.queryParam("lastEventId");
+        }
+        try {
+            return id == null ? -1 : Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void push(PublishedRules published) {
+        for (SseClient client : clients) {
+            fanOut.execute(() -> send(client, published));
+        }
+    }
+
+    private void send(SseClient client, PublishedRules published) {
+        if (client.terminated()) {
+            clients.remove(client);
+            return;
+        }
+        client.sendEvent("rules", Map.of("version", published.version()), String.valueOf(published.version()));
+    }
+
+    private void heartbeat() {
+        for (SseClient client : clients) {
+            fanOut.execute(() -> {
+                if (client.terminated()) {
+                    clients.remove(client);
+                } else {
+                    client.sendComment("heartbeat");
+                }
+            });
+        }
+    }
+
+    /** Streams open now, for tests and metrics. */
+    public int openStreams() {
+        return clients.size();
+    }
+
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        clients.forEach(SseClient::close);
+        fanOut.shutdownNow();
+    }
+}
