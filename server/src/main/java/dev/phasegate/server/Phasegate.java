@@ -93,6 +93,7 @@ public final class Phasegate implements AutoCloseable {
             TokenRoutes.register(http, tokens);
             AuditRoutes.register(http, db, audit);
             SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
+            dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
             return new Phasegate(db, http, tokens, rules, sdk);

@@ -24,6 +24,9 @@ public final class HttpApi {
     /** The principal of the current request, set by authentication. */
     public static final String PRINCIPAL = "phasegate.principal";
 
+    /** Set by {@link #keepProtocolErrorBody}. */
+    static final String PROTOCOL_ERROR_BODY = "phasegate.protocolErrorBody";
+
     private final Javalin app;
     private final long maxBodyBytes;
 
@@ -95,6 +98,15 @@ public final class HttpApi {
 
     public Javalin app() {
         return app;
+    }
+
+    /**
+     * Keeps the error body a handler on an {@code /ofrep/} path has written, instead of the problem document
+     * the server otherwise writes for a 404: the OpenFeature Remote Evaluation Protocol defines its own body
+     * for that status (flagNotFound), and its clients read it.
+     */
+    public static void keepProtocolErrorBody(Context ctx) {
+        ctx.attribute(PROTOCOL_ERROR_BODY, Boolean.TRUE);
     }
 
     /** The caller of the current request (set for every authenticated route). */

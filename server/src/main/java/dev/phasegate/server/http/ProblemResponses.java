@@ -49,7 +49,7 @@ final class ProblemResponses {
             write(ctx, 500, "internal", title(500), "an unexpected error occurred; it has been logged", List.of());
         });
         app.error(404, ctx -> {
-            if (!isProblem(ctx)) {
+            if (!isProblem(ctx) && !isProtocolError(ctx)) {
                 write(ctx, 404, "not-found", title(404), "no route " + ctx.method() + " " + ctx.path(), List.of());
             }
         });
@@ -58,6 +58,11 @@ final class ProblemResponses {
                 write(ctx, 405, "method-not-allowed", title(405), "method " + ctx.method() + " is not allowed on " + ctx.path(), List.of());
             }
         });
+    }
+
+    /** An OFREP answer in the protocol's own error format (see {@link HttpApi#keepProtocolErrorBody}). */
+    private static boolean isProtocolError(Context ctx) {
+        return ctx.path().startsWith("/ofrep/") && Boolean.TRUE.equals(ctx.attribute(HttpApi.PROTOCOL_ERROR_BODY));
     }
 
     private static boolean isProblem(Context ctx) {
