@@ -3,6 +3,7 @@ package dev.phasegate.server.sdk;
 import dev.phasegate.core.gate.RulesCodec;
 import dev.phasegate.core.plan.Problem;
 import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.http.EventStreams;
 import dev.phasegate.server.http.HttpApi;
 import dev.phasegate.server.token.Permission;
 import io.javalin.http.Context;
@@ -10,12 +11,6 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -25,21 +20,13 @@ import java.util.regex.Pattern;
  */
 public final class SdkRoutes implements AutoCloseable {
 
-    /** Under the 30–60 s idle timeouts of common proxies and load balancers. */
-    static final long HEARTBEAT_SECONDS = 15;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     /** The body of {@code POST /api/v1/sdk/heartbeat}. */
     public record Heartbeat(String instanceId, String sdk, Long version) {
     }
 
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
-    private final ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "phasegate-sse-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final EventStreams streams = new EventStreams("sdk");
     private final RulesCache rules;
 
     private SdkRoutes(RulesCache rules) {
@@ -66,8 +53,7 @@ public final class SdkRoutes implements AutoCloseable {
         app.get("/api/v1/sdk/instances", ctx -> ctx.json(instances.summary(rules.current().version())), Permission.READ);
         rules.subscribe(instances::published);
         instances.published(rules.current());
-        rules.subscribe(routes::push);
-        routes.heartbeats.scheduleAtFixedRate(routes::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        rules.subscribe(published -> routes.streams.broadcast(client -> send(client, published)));
         return routes;
     }
 
@@ -88,64 +74,37 @@ public final class SdkRoutes implements AutoCloseable {
     }
 
     private void connect(SseClient client) {
-        client.ctx().header("X-Accel-Buffering", "no");
-        clients.add(client);
-        client.onClose(() -> clients.remove(client));
-        PublishedRules current = rules.current();
-        long last = lastEventId(client.ctx());
-        if (last < current.version()) {
-            send(client, current);
-        }
-        client.keepAlive();
+        streams.connect(client, c -> {
+            PublishedRules current = rules.current();
+            long last = EventStreams.lastEventId(c.ctx());
+            if (last < 0 && c.ctx().queryParam("lastEventId") != null) {
+                last = parseOr(c.ctx().queryParam("lastEventId"), -1);
+            }
+            if (last < current.version()) {
+                send(c, current);
+            }
+        });
     }
 
-    private static long lastEventId(Context ctx) {
-        String id = ctx.header("Last-Event-ID");
-        if (id == null) {
-            id = ctx.queryParam("lastEventId");
-        }
+    private static long parseOr(String text, long fallback) {
         try {
-            return id == null ? -1 : Long.parseLong(id.strip());
+            return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            return -1;
+            return fallback;
         }
     }
 
-    private void push(PublishedRules published) {
-        for (SseClient client : clients) {
-            fanOut.execute(() -> send(client, published));
-        }
-    }
-
-    private void send(SseClient client, PublishedRules published) {
-        if (client.terminated()) {
-            clients.remove(client);
-            return;
-        }
+    private static void send(SseClient client, PublishedRules published) {
         client.sendEvent("rules", Map.of("version", published.version()), String.valueOf(published.version()));
-    }
-
-    private void heartbeat() {
-        for (SseClient client : clients) {
-            fanOut.execute(() -> {
-                if (client.terminated()) {
-                    clients.remove(client);
-                } else {
-                    client.sendComment("heartbeat");
-                }
-            });
-        }
     }
 
     /** Streams open now, for tests and metrics. */
     public int openStreams() {
-        return clients.size();
+        return streams.size();
     }
 
     @Override
     public void close() {
-        heartbeats.shutdownNow();
-        clients.forEach(SseClient::close);
-        fanOut.shutdownNow();
+        streams.close();
     }
 }
