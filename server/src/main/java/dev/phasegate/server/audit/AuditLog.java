@@ -19,6 +19,10 @@ public final class AuditLog {
     public record Entry(String action, String rollout, String subject, Object before, Object after) {
     }
 
+    /** An entry with its own actor, for batches that combine several callers' changes. */
+    public record Recorded(Actor actor, Entry entry) {
+    }
+
     public void record(Handle h, Instant at, Actor actor, Entry entry) {
         bind(h.createUpdate(INSERT), at, actor, entry).execute();
     }
@@ -31,6 +35,18 @@ public final class AuditLog {
         PreparedBatch batch = h.prepareBatch(INSERT);
         for (Entry entry : entries) {
             bindBatch(batch, at, actor, entry).add();
+        }
+        batch.execute();
+    }
+
+    /** Records entries of several actors in one batch. */
+    public void recordAll(Handle h, Instant at, List<Recorded> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = h.prepareBatch(INSERT);
+        for (Recorded r : entries) {
+            bindBatch(batch, at, r.actor(), r.entry()).add();
         }
         batch.execute();
     }

@@ -26,6 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Pattern;
 
 /**
@@ -120,36 +125,104 @@ public final class EnrollmentService implements Waitlist {
         return result;
     }
 
+    /** One request waiting to be admitted, possibly together with others (see {@link #enroll}). */
+    private record Pending(List<Candidate> candidates, Actor actor, CompletableFuture<BatchResult> result) {
+    }
+
+    /** Requests per rollout in arrival order, waiting for whoever holds the rollout's lock to admit them. */
+    private final Map<String, Queue<Pending>> waiting = new ConcurrentHashMap<>();
+
     /**
      * Enrolls users in arrival order. A user already enrolled or waitlisted gets their existing
      * enrollment back (idempotent); one who left comes back as a newcomer.
+     *
+     * <p>Concurrent requests for one rollout are combined: each request joins the rollout's queue and
+     * takes the rollout's lock; whoever holds it admits everything queued so far in one transaction (in
+     * queue order, so first come is still first served), and the others find their answer ready. One
+     * commit, and on PostgreSQL one fsync, then serves many requests, instead of each waiting its turn
+     * for the row lock and a commit of its own.
      */
     public BatchResult enroll(String rolloutKey, List<Candidate> candidates, Actor actor) {
-        return locks.withLock(rolloutKey, () -> db.inTransaction(h -> {
-            Instant now = clock.instant();
-            StoredRollout stored = rollouts.lock(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
-            Rollout rollout = stored.rollout();
-            if (rollout.state() == RolloutState.COMPLETED) {
-                throw new PhasegateException.Conflict("rollout '" + rolloutKey + "' is completed: its features are on for everyone, "
-                        + "there is nothing to enroll in");
+        Pending mine = new Pending(candidates, actor, new CompletableFuture<>());
+        Queue<Pending> queue = waiting.computeIfAbsent(rolloutKey, k -> new ConcurrentLinkedQueue<>());
+        queue.add(mine);
+        locks.withLock(rolloutKey, () -> {
+            while (!mine.result().isDone()) {
+                List<Pending> batch = new ArrayList<>();
+                int users = 0;
+                for (Pending next = queue.peek(); next != null; next = queue.peek()) {
+                    if (!batch.isEmpty() && users + next.candidates().size() > MAX_BATCH) {
+                        break;
+                    }
+                    batch.add(queue.poll());
+                    users += next.candidates().size();
+                }
+                admit(rolloutKey, batch);
             }
-            List<String> ids = new ArrayList<>(new LinkedHashSet<>(candidates.stream().map(Candidate::userId).toList()));
-            Map<String, Enrollment> existing = enrollments.findAll(h, rolloutKey, ids);
-            int enrolled = rollout.enrolled();
-            int waitlisted = rollout.waitlisted();
-            long seq = stored.nextSeq();
-            Map<String, Enrollment> outcome = new HashMap<>();
-            List<EnrollmentRepository.Row> rows = new ArrayList<>();
-            List<AuditLog.Entry> entries = new ArrayList<>();
-            int created = 0;
+            return null;
+        });
+        try {
+            return mine.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Admits a batch of requests in one transaction and completes each; a failure fails them all. */
+    private void admit(String rolloutKey, List<Pending> batch) {
+        List<BatchResult> results;
+        try {
+            results = db.inTransaction(h -> admitInTransaction(h, rolloutKey, batch));
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    private List<BatchResult> admitInTransaction(Handle h, String rolloutKey, List<Pending> batch) {
+        Instant now = clock.instant();
+        StoredRollout stored = rollouts.lock(h, rolloutKey).orElseThrow(() -> RolloutService.notFound(rolloutKey));
+        Rollout rollout = stored.rollout();
+        if (rollout.state() == RolloutState.COMPLETED) {
+            throw new PhasegateException.Conflict("rollout '" + rolloutKey + "' is completed: its features are on for everyone, "
+                    + "there is nothing to enroll in");
+        }
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        batch.forEach(p -> p.candidates().forEach(c -> ids.add(c.userId())));
+        Map<String, Enrollment> existing = enrollments.findAll(h, rolloutKey, new ArrayList<>(ids));
+        int enrolled = rollout.enrolled();
+        int waitlisted = rollout.waitlisted();
+        long seq = stored.nextSeq();
+        Map<String, Enrollment> decided = new HashMap<>();
+        List<EnrollmentRepository.Row> rows = new ArrayList<>();
+        List<AuditLog.Recorded> entries = new ArrayList<>();
+        List<BatchResult> answers = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            Map<String, Enrollment> answer = new HashMap<>();
             int admitted = 0;
-            for (Candidate c : candidates) {
-                if (outcome.containsKey(c.userId())) {
-                    continue; // the same user twice in one batch: the second gets the first's answer
+            int queued = 0;
+            int already = 0;
+            for (Candidate c : pending.candidates()) {
+                if (answer.containsKey(c.userId())) {
+                    continue; // the same user twice in one request: the second gets the first's answer
+                }
+                Enrollment earlier = decided.get(c.userId());
+                if (earlier != null) {
+                    // decided by an earlier request of this batch: to this request it was already there
+                    answer.put(c.userId(), earlier.withCreated(false));
+                    already++;
+                    continue;
                 }
                 Enrollment before = existing.get(c.userId());
                 if (before != null && !before.status().equals(EnrollmentStatus.LEFT.apiName())) {
-                    outcome.put(c.userId(), before.withCreated(false));
+                    answer.put(c.userId(), before.withCreated(false));
+                    already++;
                     continue;
                 }
                 boolean admit = Admission.admitsNewcomer(rollout, enrolled, waitlisted);
@@ -160,45 +233,47 @@ public final class EnrollmentService implements Waitlist {
                     admitted++;
                 } else {
                     waitlisted++;
+                    queued++;
                 }
                 rows.add(new EnrollmentRepository.Row(c.userId(), c.email(), c.attributesJson(), status, phase, seq, before != null));
-                outcome.put(c.userId(), new Enrollment(rolloutKey, c.userId(), c.email(), c.attributesJson(), status.apiName(), phase, seq,
-                        admit ? null : waitlisted, true, before == null ? now : before.createdAt(), now));
+                Enrollment created = new Enrollment(rolloutKey, c.userId(), c.email(), c.attributesJson(), status.apiName(), phase, seq,
+                        admit ? null : waitlisted, true, before == null ? now : before.createdAt(), now);
+                answer.put(c.userId(), created);
+                decided.put(c.userId(), created);
                 Map<String, Object> after = new LinkedHashMap<>();
                 after.put("status", status.apiName());
                 if (phase != null) {
                     after.put("phase", phase);
                 }
-                entries.add(new AuditLog.Entry("enrollment.created", rolloutKey, c.userId(),
-                        before == null ? null : Map.of("status", before.status()), after));
+                entries.add(new AuditLog.Recorded(pending.actor(), new AuditLog.Entry("enrollment.created", rolloutKey, c.userId(),
+                        before == null ? null : Map.of("status", before.status()), after)));
                 seq++;
-                created++;
             }
-            if (created > 0) {
-                enrollments.write(h, rolloutKey, rows, now);
-                Rollout next = new Rollout(rollout.plan(), rollout.state(), rollout.currentPhase(), enrolled, waitlisted, rollout.featuresWithdrawn());
-                rollouts.update(h, stored.with(next).withNextSeq(seq), now);
-                audit.recordAll(h, now, actor, entries);
-                db.markRulesChanged(h);
+            List<Enrollment> results = new ArrayList<>(pending.candidates().size());
+            for (Candidate c : pending.candidates()) {
+                results.add(answer.get(c.userId()));
             }
-            List<Enrollment> results = new ArrayList<>(candidates.size());
-            int existingCount = 0;
-            for (Candidate c : candidates) {
-                Enrollment e = outcome.get(c.userId());
-                results.add(e);
-            }
-            for (Enrollment e : outcome.values()) {
-                if (!Boolean.TRUE.equals(e.created())) {
-                    existingCount++;
+            answers.add(new BatchResult(admitted, queued, already, results));
+        }
+        if (!rows.isEmpty()) {
+            enrollments.write(h, rolloutKey, rows, now);
+            Rollout next = new Rollout(rollout.plan(), rollout.state(), rollout.currentPhase(), enrolled, waitlisted, rollout.featuresWithdrawn());
+            rollouts.updateState(h, stored.with(next).withNextSeq(seq), now);
+            audit.recordAll(h, now, entries);
+            db.markRulesChanged(h);
+        }
+        // A single user already waiting learns their place in line now.
+        for (int i = 0; i < batch.size(); i++) {
+            BatchResult answer = answers.get(i);
+            if (answer.results().size() == 1) {
+                Enrollment e = answer.results().get(0);
+                if (e.status().equals(EnrollmentStatus.WAITLISTED.apiName()) && !Boolean.TRUE.equals(e.created())) {
+                    List<Enrollment> withPosition = List.of(e.withPosition((int) enrollments.waitlistedBefore(h, rolloutKey, e.seq()) + 1));
+                    answers.set(i, new BatchResult(answer.enrolled(), answer.waitlisted(), answer.existing(), withPosition));
                 }
             }
-            if (candidates.size() == 1 && results.get(0).status().equals(EnrollmentStatus.WAITLISTED.apiName())
-                    && !Boolean.TRUE.equals(results.get(0).created())) {
-                Enrollment e = results.get(0);
-                results.set(0, e.withPosition((int) enrollments.waitlistedBefore(h, rolloutKey, e.seq()) + 1));
-            }
-            return new BatchResult(admitted, created - admitted, existingCount, results);
-        }));
+        }
+        return answers;
     }
 
     /** The user leaves the rollout; a freed place goes to the first waitlisted user. */
@@ -220,7 +295,7 @@ public final class EnrollmentService implements Waitlist {
             Rollout next = new Rollout(r.plan(), r.state(), r.currentPhase(), r.enrolled() - (wasEnrolled ? 1 : 0),
                     r.waitlisted() - (wasEnrolled ? 0 : 1), r.featuresWithdrawn());
             StoredRollout updated = promote(h, stored.with(next), actor, now);
-            rollouts.update(h, updated, now);
+            rollouts.updateState(h, updated, now);
             audit.record(h, now, actor, new AuditLog.Entry("enrollment.left", rolloutKey, userId,
                     Map.of("status", before.status()), Map.of("status", EnrollmentStatus.LEFT.apiName())));
             db.markRulesChanged(h);

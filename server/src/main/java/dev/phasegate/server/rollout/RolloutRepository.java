@@ -23,8 +23,29 @@ public final class RolloutRepository {
     private static final String COLUMNS = "rollout_key, plan_json, state, current_phase, enrolled_count, waitlist_count, "
             + "next_seq, features_withdrawn, phase_started_at, created_at, updated_at";
 
+    /**
+     * Plans by their stored JSON: a plan changes rarely but is read on every admission, and parsing and
+     * validating it each time cost more than the rest of the admission. Cleared when it grows past a
+     * bound, so a server applying many plans never holds more than that.
+     */
+    private static final Map<String, Plan> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_PLANS = 1000;
+
+    private static Plan plan(String json) {
+        Plan cached = PLANS.get(json);
+        if (cached != null) {
+            return cached;
+        }
+        Plan parsed = PlanDocuments.toPlan(Json.readStored(json, PlanDocument.class), null);
+        if (PLANS.size() >= MAX_CACHED_PLANS) {
+            PLANS.clear();
+        }
+        PLANS.put(json, parsed);
+        return parsed;
+    }
+
     private static final RowMapper<StoredRollout> MAPPER = (rs, ctx) -> {
-        Plan plan = PlanDocuments.toPlan(Json.readStored(rs.getString("plan_json"), PlanDocument.class), null);
+        Plan plan = plan(rs.getString("plan_json"));
         Rollout rollout = new Rollout(plan, RolloutState.valueOf(rs.getString("state")), rs.getInt("current_phase"),
                 rs.getInt("enrolled_count"), rs.getInt("waitlist_count"), rs.getBoolean("features_withdrawn"));
         return new StoredRollout(rollout, rs.getLong("next_seq"), rs.getTimestamp("phase_started_at").toInstant(),
@@ -66,6 +87,19 @@ public final class RolloutRepository {
                         + "waitlist_count = :waitlisted, next_seq = :nextSeq, features_withdrawn = :withdrawn, "
                         + "phase_started_at = :phaseStartedAt, updated_at = :now WHERE rollout_key = :key")
                 .bind("key", r.rollout().key()).bind("plan", Json.write(PlanDocuments.toDocument(r.rollout().plan())))
+                .bind("state", r.rollout().state().name()).bind("phase", r.rollout().currentPhase())
+                .bind("enrolled", r.rollout().enrolled()).bind("waitlisted", r.rollout().waitlisted())
+                .bind("nextSeq", r.nextSeq()).bind("withdrawn", r.rollout().featuresWithdrawn())
+                .bind("phaseStartedAt", Timestamp.from(r.phaseStartedAt())).bind("now", Timestamp.from(now))
+                .execute();
+    }
+
+    /** Stores where the rollout stands (state, phase, counts), leaving its plan as it is: the admission path. */
+    public void updateState(Handle h, StoredRollout r, Instant now) {
+        h.createUpdate("UPDATE rollout SET state = :state, current_phase = :phase, enrolled_count = :enrolled, "
+                        + "waitlist_count = :waitlisted, next_seq = :nextSeq, features_withdrawn = :withdrawn, "
+                        + "phase_started_at = :phaseStartedAt, updated_at = :now WHERE rollout_key = :key")
+                .bind("key", r.rollout().key())
                 .bind("state", r.rollout().state().name()).bind("phase", r.rollout().currentPhase())
                 .bind("enrolled", r.rollout().enrolled()).bind("waitlisted", r.rollout().waitlisted())
                 .bind("nextSeq", r.nextSeq()).bind("withdrawn", r.rollout().featuresWithdrawn())

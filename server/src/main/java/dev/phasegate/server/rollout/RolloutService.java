@@ -110,7 +110,7 @@ public final class RolloutService {
             }
             Map<String, Object> auditBefore = stateOf(before.rollout());
             after = waitlist.promote(h, after, actor, now);
-            rollouts.update(h, after, now);
+            rollouts.updateState(h, after, now);
             Map<String, Object> auditAfter = stateOf(after.rollout());
             if (reason != null) {
                 auditAfter.put("reason", reason);
