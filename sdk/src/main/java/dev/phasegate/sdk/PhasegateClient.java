@@ -53,6 +53,8 @@ public final class PhasegateClient implements AutoCloseable {
     private final RulesTransport.StreamHandle stream = new RulesTransport.StreamHandle();
     private final Object scheduling = new Object();
     private ScheduledFuture<?> nextFetch;
+    private long nextFetchDue;
+    private long scheduled;
     private volatile Duration lastDelay = Duration.ZERO;
     private volatile Evaluator evaluator;
     private volatile String etag;
@@ -167,20 +169,36 @@ public final class PhasegateClient implements AutoCloseable {
         scheduleFetch(Duration.ZERO);
     }
 
+    /**
+     * Schedules the next fetch in {@code delay}, unless one is already due sooner: a change pushed while a
+     * fetch is in flight schedules an immediate re-fetch, which the finishing fetch's next poll must not
+     * push back (that lost the change until the next poll).
+     */
     private void scheduleFetch(Duration delay) {
         synchronized (scheduling) {
             if (stopped || refused) {
                 return;
             }
+            long due = System.nanoTime() + delay.toNanos();
+            if (nextFetch != null && nextFetchDue - due <= 0) {
+                return;
+            }
             if (nextFetch != null) {
                 nextFetch.cancel(false);
             }
+            long generation = ++scheduled;
             lastDelay = delay;
-            nextFetch = scheduler.schedule(this::fetchTick, delay.toMillis(), TimeUnit.MILLISECONDS);
+            nextFetchDue = due;
+            nextFetch = scheduler.schedule(() -> fetchTick(generation), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void fetchTick() {
+    private void fetchTick(long generation) {
+        synchronized (scheduling) {
+            if (generation == scheduled) {
+                nextFetch = null; // this fetch is under way; whatever is scheduled from now on comes after it
+            }
+        }
         try {
             fetches.incrementAndGet();
             FetchOutcome outcome = transport.fetch(etag);

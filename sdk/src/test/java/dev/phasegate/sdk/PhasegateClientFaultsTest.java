@@ -107,6 +107,38 @@ class PhasegateClientFaultsTest {
     }
 
     @Test
+    void a_change_pushed_while_a_fetch_is_in_flight_is_fetched_right_after_it() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        http.removeContext("/api/v1/sdk/rules");
+        http.createContext("/api/v1/sdk/rules", exchange -> {
+            int n = requests.incrementAndGet();
+            byte[] body = rules(n, false);
+            if (n == 2) {
+                inFlight.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                body = rules(2, false);
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        try (PhasegateClient client = client()) {
+            assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+            client.fetchNow();                 // fetch 2 starts and hangs
+            assertThat(inFlight.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            client.fetchNow();                 // a change is pushed meanwhile
+            release.countDown();               // fetch 2 finishes with the older rules and schedules its poll
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.version() == 3);
+        }
+    }
+
+    @Test
     void too_many_requests_waits_as_long_as_retry_after_says() {
         next.set(new Answer(429, "7", new byte[0]));
         try (PhasegateClient client = client()) {
