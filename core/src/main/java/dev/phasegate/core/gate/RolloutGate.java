@@ -4,6 +4,7 @@ import dev.phasegate.core.rollout.Rollout;
 import dev.phasegate.core.rollout.RolloutState;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * The gating rules of one rollout, compiled once so each evaluation is a map lookup and at most one
- * hash, and allocates nothing (the answers are made in advance). Immutable and thread-safe. The
- * server and the SDK both evaluate through this class.
+ * hash of the user's id, and allocates nothing (the answers are made in advance). Immutable and
+ * thread-safe. The server and the SDK both evaluate through this class.
  *
  * <pre>{@code
  * RolloutGate gate = RolloutGate.of(rollout);
@@ -23,33 +24,106 @@ import java.util.function.Predicate;
  */
 public final class RolloutGate {
 
-    /** A feature's rule with every possible answer for it, made once. */
-    private record Compiled(FeatureRule rule, Evaluation[] answers) {
-        Evaluation answer(Reason reason) {
-            return answers[reason.ordinal()];
-        }
-    }
-
     private static final Reason[] REASONS = Reason.values();
 
-    private final String rolloutKey;
-    private final RolloutState state;
-    private final int currentPhase;
-    private final boolean featuresWithdrawn;
-    private final Map<String, Compiled> features;
+    /**
+     * One feature of the rollout, compiled: its rule, every possible answer, its hash prefix, and, when
+     * the outcome does not depend on the user (kill switch, state, a locked phase), that outcome.
+     */
+    public static final class FeatureGate {
+        /** Outcome for every user, or DEPENDS_ON_USER. */
+        private static final byte DEPENDS_ON_USER = -1;
 
-    private RolloutGate(RolloutRules rules) {
-        this.rolloutKey = rules.key();
-        this.state = rules.state();
-        this.currentPhase = rules.currentPhase();
-        this.featuresWithdrawn = rules.featuresWithdrawn();
-        Map<String, Compiled> compiled = new LinkedHashMap<>();
-        for (FeatureRule rule : rules.features()) {
-            Evaluation[] answers = new Evaluation[REASONS.length];
+        private final FeatureRule rule;
+        private final Evaluation[] answers;
+        private final Bucketing.Prefix prefix;
+        private final Reason fixedReason;
+        private final boolean unlocked;
+        private final int percentage;
+        private final Members enrolled;
+        private final byte fixed;
+
+        private FeatureGate(FeatureRule rule, RolloutState state, int currentPhase, boolean featuresWithdrawn, Members enrolled) {
+            this.rule = rule;
+            this.answers = new Evaluation[REASONS.length];
             for (Reason reason : REASONS) {
                 answers[reason.ordinal()] = Evaluation.of(rule.key(), reason);
             }
-            compiled.put(rule.key(), new Compiled(rule, answers));
+            this.prefix = Bucketing.prefix(rule.key());
+            this.unlocked = rule.unlockedAt() <= currentPhase;
+            this.percentage = rule.percentage();
+            this.enrolled = enrolled;
+            this.fixedReason = fixedReason(rule, state, featuresWithdrawn);
+            this.fixed = fixedReason != null ? (byte) (fixedReason.enables() ? 1 : 0) : unlocked ? DEPENDS_ON_USER : 0;
+        }
+
+        /** The reason that holds for every user whatever their membership, or null. */
+        private static Reason fixedReason(FeatureRule rule, RolloutState state, boolean featuresWithdrawn) {
+            if (rule.killSwitch()) {
+                return Reason.KILL_SWITCH;
+            }
+            return switch (state) {
+                case ROLLING_BACK, ROLLED_BACK -> Reason.ROLLED_BACK;
+                case DRAFT -> Reason.NOT_STARTED;
+                case COMPLETED -> Reason.COMPLETED;
+                case PAUSED -> featuresWithdrawn ? Reason.PAUSED : null;
+                default -> null;
+            };
+        }
+
+        public String key() {
+            return rule.key();
+        }
+
+        /**
+         * Whether the user gets the feature, using the members the gate was built with. The hot path:
+         * no allocation, at most one set lookup and one hash of the id.
+         */
+        public boolean isEnabled(String userId) {
+            if (fixed != DEPENDS_ON_USER) {
+                return fixed == 1;
+            }
+            if (userId == null) {
+                return false;
+            }
+            return enrolled.contains(userId) || (percentage > 0 && (percentage >= 100 || prefix.bucket(userId) < percentage));
+        }
+
+        /** The evaluation for a user with the given membership. Never throws. */
+        public Evaluation evaluate(String userId, Membership membership) {
+            if (fixedReason != null) {
+                return answers[fixedReason.ordinal()];
+            }
+            Membership m = membership == null ? Membership.NONE : membership;
+            if (m == Membership.ENROLLED && unlocked) {
+                return answers[Reason.ENROLLED_PHASE.ordinal()];
+            }
+            if (unlocked && userId != null && prefix.inRamp(userId, percentage)) {
+                return answers[Reason.PERCENTAGE.ordinal()];
+            }
+            return answers[(switch (m) {
+                case ENROLLED -> Reason.PHASE_NOT_REACHED;
+                case WAITLISTED -> Reason.WAITLISTED;
+                case NONE -> Reason.NOT_ENROLLED;
+            }).ordinal()];
+        }
+
+        Evaluation killed() {
+            return answers[Reason.KILL_SWITCH.ordinal()];
+        }
+    }
+
+    private final String rolloutKey;
+    private final int currentPhase;
+    private final Map<String, FeatureGate> features;
+
+    private RolloutGate(RolloutRules rules) {
+        this.rolloutKey = rules.key();
+        this.currentPhase = rules.currentPhase();
+        Map<String, FeatureGate> compiled = new LinkedHashMap<>();
+        Members members = new Members(rules.enrolled());
+        for (FeatureRule rule : rules.features()) {
+            compiled.put(rule.key(), new FeatureGate(rule, rules.state(), rules.currentPhase(), rules.featuresWithdrawn(), members));
         }
         this.features = Collections.unmodifiableMap(compiled);
     }
@@ -59,7 +133,7 @@ public final class RolloutGate {
         return new RolloutGate(RolloutRules.of(rollout, f -> false, Set.of(), Set.of()));
     }
 
-    /** The gate of published rules, kill switches included. */
+    /** The gate of published rules, kill switches and members included. */
     public static RolloutGate of(RolloutRules rules) {
         return new RolloutGate(rules);
     }
@@ -81,6 +155,11 @@ public final class RolloutGate {
         return feature != null && features.containsKey(feature);
     }
 
+    /** The compiled features, in unlocking order. */
+    public Collection<FeatureGate> featureGates() {
+        return features.values();
+    }
+
     /**
      * Evaluates one feature for one user. Never throws for any input.
      *
@@ -90,62 +169,23 @@ public final class RolloutGate {
      * @param killed     which features have their kill switch on (besides those the rules mark)
      */
     public Evaluation evaluate(String feature, String userId, Membership membership, Predicate<String> killed) {
-        Compiled compiled = feature == null ? null : features.get(feature);
-        if (compiled == null) {
+        FeatureGate gate = feature == null ? null : features.get(feature);
+        if (gate == null) {
             return Evaluation.of(feature, Reason.UNKNOWN_FEATURE);
         }
         if (killed != null && killed.test(feature)) {
-            return compiled.answer(Reason.KILL_SWITCH);
+            return gate.killed();
         }
-        return evaluate(compiled, userId, membership);
+        return gate.evaluate(userId, membership);
     }
 
     /** Evaluates one feature for one user with the kill switches of the rules. Never throws. */
     public Evaluation evaluate(String feature, String userId, Membership membership) {
-        Compiled compiled = feature == null ? null : features.get(feature);
-        if (compiled == null) {
+        FeatureGate gate = feature == null ? null : features.get(feature);
+        if (gate == null) {
             return Evaluation.of(feature, Reason.UNKNOWN_FEATURE);
         }
-        return evaluate(compiled, userId, membership);
-    }
-
-    private Evaluation evaluate(Compiled compiled, String userId, Membership membership) {
-        FeatureRule rule = compiled.rule();
-        if (rule.killSwitch()) {
-            return compiled.answer(Reason.KILL_SWITCH);
-        }
-        switch (state) {
-            case ROLLING_BACK, ROLLED_BACK -> {
-                return compiled.answer(Reason.ROLLED_BACK);
-            }
-            case DRAFT -> {
-                return compiled.answer(Reason.NOT_STARTED);
-            }
-            case COMPLETED -> {
-                return compiled.answer(Reason.COMPLETED);
-            }
-            case PAUSED -> {
-                if (featuresWithdrawn) {
-                    return compiled.answer(Reason.PAUSED);
-                }
-            }
-            default -> {
-                // active, or paused keeping features: decided below
-            }
-        }
-        Membership m = membership == null ? Membership.NONE : membership;
-        boolean unlocked = rule.unlockedAt() <= currentPhase;
-        if (m == Membership.ENROLLED && unlocked) {
-            return compiled.answer(Reason.ENROLLED_PHASE);
-        }
-        if (unlocked && userId != null && Bucketing.inRamp(rule.key(), userId, rule.percentage())) {
-            return compiled.answer(Reason.PERCENTAGE);
-        }
-        return compiled.answer(switch (m) {
-            case ENROLLED -> Reason.PHASE_NOT_REACHED;
-            case WAITLISTED -> Reason.WAITLISTED;
-            case NONE -> Reason.NOT_ENROLLED;
-        });
+        return gate.evaluate(userId, membership);
     }
 
     /** Every feature of the rollout for one user, in unlocking order. */
@@ -160,8 +200,8 @@ public final class RolloutGate {
     /** Every feature of the rollout for one user with the rules' kill switches. */
     public List<Evaluation> evaluateAll(String userId, Membership membership) {
         List<Evaluation> result = new ArrayList<>(features.size());
-        for (Compiled compiled : features.values()) {
-            result.add(evaluate(compiled, userId, membership));
+        for (FeatureGate gate : features.values()) {
+            result.add(gate.evaluate(userId, membership));
         }
         return result;
     }

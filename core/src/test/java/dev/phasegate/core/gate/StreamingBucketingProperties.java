@@ -26,11 +26,28 @@ class StreamingBucketingProperties {
                 .isEqualTo(Bucketing.murmur3x86_32((feature + ":" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0));
     }
 
+    @Property(tries = 5000)
+    void a_precomputed_feature_prefix_gives_the_same_bucket(@ForAll @StringLength(max = 40) String feature,
+                                                            @ForAll @StringLength(max = 40) String user) {
+        assertThat(Bucketing.prefix(feature).hash(user))
+                .isEqualTo(Bucketing.murmur3x86_32((feature + ":" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0));
+        assertThat(Bucketing.prefix(feature).bucket(user)).isEqualTo(Bucketing.bucket(feature, user));
+    }
+
+    @Property(tries = 5000)
+    void a_precomputed_prefix_agrees_on_ascii_ids_of_every_length(@ForAll @StringLength(max = 13) @CharRange(from = ' ', to = '~') String feature,
+                                                                  @ForAll @StringLength(max = 40) @CharRange(from = ' ', to = '~') String user) {
+        assertThat(Bucketing.prefix(feature).hash(user))
+                .isEqualTo(Bucketing.murmur3x86_32((feature + ":" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0));
+    }
+
     @Test
     void a_high_surrogate_at_the_end_of_the_feature_is_not_paired_with_the_separator() {
         String feature = "f\uD83D";
         String user = "\uDE80u";
         assertThat(Bucketing.hashKey(feature, user))
+                .isEqualTo(Bucketing.murmur3x86_32((feature + ":" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0));
+        assertThat(Bucketing.prefix(feature).hash(user))
                 .isEqualTo(Bucketing.murmur3x86_32((feature + ":" + user).getBytes(java.nio.charset.StandardCharsets.UTF_8), 0));
     }
 }
