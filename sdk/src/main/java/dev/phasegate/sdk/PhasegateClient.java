@@ -155,11 +155,21 @@ public final class PhasegateClient implements AutoCloseable {
 
     // ---- fetching ----
 
+    /** Uses a snapshot from a file only if it is newer than what we have. */
     private void apply(RulesSnapshot snapshot) {
         Evaluator current = evaluator;
         if (current != null && snapshot.version() < current.version()) {
             return;
         }
+        install(snapshot);
+    }
+
+    /**
+     * Uses the server's snapshot whatever its version: the server is the authority, and a version lower
+     * than ours means its store was restored or replaced, not that its answer is stale (fetches are
+     * sequential, so an older answer cannot overtake a newer one).
+     */
+    private void install(RulesSnapshot snapshot) {
         evaluator = Evaluator.of(snapshot);
         ready.countDown();
     }
@@ -242,7 +252,7 @@ public final class PhasegateClient implements AutoCloseable {
         }
         failureLogged.set(false);
         long before = version();
-        apply(snapshot);
+        install(snapshot);
         etag = changed.etag();
         if (version() != before) {
             if (config.lastKnownGoodFile() != null) {
@@ -270,9 +280,14 @@ public final class PhasegateClient implements AutoCloseable {
         if (refused || stopped) {
             return;
         }
-        long v = version();
-        if (v > 0) {
-            transport.heartbeat(v);
+        try {
+            long v = version();
+            if (v > 0) {
+                transport.heartbeat(v);
+            }
+        } catch (RuntimeException e) {
+            // A thrown exception would cancel the schedule: heartbeats are best effort, go on.
+            log.log(System.Logger.Level.DEBUG, "heartbeat failed", e);
         }
     }
 
@@ -282,7 +297,7 @@ public final class PhasegateClient implements AutoCloseable {
         while (!stopped && !refused) {
             int status = transport.follow(version(), v -> {
                 streamBackoff.reset();
-                if (v > version()) {
+                if (v != version()) {
                     fetchNow();
                 }
             }, stream);

@@ -75,7 +75,8 @@ final class RulesTransport {
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
         return response.headers().firstValue("Retry-After").flatMap(v -> {
             try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
+                // At least a second: "Retry-After: 0" must not turn into a tight loop.
+                return Optional.of(Duration.ofSeconds(Math.max(1, Long.parseLong(v.strip()))));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }

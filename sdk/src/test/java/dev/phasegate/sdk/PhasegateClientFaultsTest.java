@@ -148,6 +148,27 @@ class PhasegateClientFaultsTest {
     }
 
     @Test
+    void rules_from_a_restored_server_replace_newer_ones_the_client_holds() throws Exception {
+        next.set(new Answer(200, null, rules(50, false)));
+        try (PhasegateClient client = client()) {
+            assertThat(client.awaitReady(Duration.ofSeconds(10))).isTrue();
+            assertThat(client.version()).isEqualTo(50);
+            next.set(new Answer(200, null, rules(3, true)));   // the server's store was restored from a backup
+            client.fetchNow();
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.version() == 3);
+            assertThat(client.evaluate("f", EvaluationContext.of("u")).reason()).isEqualTo("kill-switch");
+        }
+    }
+
+    @Test
+    void retry_after_zero_still_waits_a_second() {
+        next.set(new Answer(429, "0", new byte[0]));
+        try (PhasegateClient client = client()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.lastScheduledDelay().equals(Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
     void forbidden_stops_all_requests() {
         next.set(new Answer(403, null, new byte[0]));
         try (PhasegateClient client = client()) {

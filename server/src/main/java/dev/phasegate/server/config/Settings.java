@@ -41,6 +41,15 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
         return jdbcUrl().startsWith("jdbc:h2:");
     }
 
+    /** Never the admin token or the database password. */
+    @Override
+    public String toString() {
+        return "Settings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", dbUrl="
+                + (dbUrl == null ? null : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***")) + ", dbUser=" + dbUser
+                + ", dbPoolSize=" + dbPoolSize + ", adminToken=" + (adminToken == null ? null : "***")
+                + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+
     /** A copy with another port. */
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes);

@@ -45,7 +45,7 @@ public final class EnrollmentService implements Waitlist {
     private static final int MAX_EMAIL = 320;
     /** Attributes are a few labels (region, plan, desk), not a profile store. */
     private static final int MAX_ATTRIBUTES_CHARS = 4096;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
 
     private final Database db;
     private final RolloutRepository rollouts;
@@ -159,6 +159,10 @@ public final class EnrollmentService implements Waitlist {
                 }
                 admit(rolloutKey, batch);
             }
+            if (queue.isEmpty()) {
+                // Safe to drop: a request that still holds this queue drains it itself under the lock.
+                waiting.remove(rolloutKey, queue);
+            }
             return null;
         });
         try {
@@ -179,6 +183,10 @@ public final class EnrollmentService implements Waitlist {
         } catch (RuntimeException e) {
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;
+        } catch (Error e) {
+            // Whoever waits on these must not wait forever; the error still propagates.
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            throw e;
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(results.get(i));

@@ -102,7 +102,7 @@ public final class GateService {
             }
             audit.record(h, now, actor, new AuditLog.Entry(request.on() ? "kill-switch.on" : "kill-switch.off", before.rollout(),
                     featureKey, old, after));
-            db.markRulesChanged(h);
+            db.markRulesChanged(h, request.on());
             return after;
         });
     }

@@ -45,7 +45,9 @@ public final class EventStreams implements AutoCloseable {
         client.ctx().header("X-Accel-Buffering", "no");
         clients.add(client);
         client.onClose(() -> clients.remove(client));
-        greet.accept(client);
+        synchronized (client) {
+            greet.accept(client);
+        }
         client.keepAlive();
     }
 
@@ -53,10 +55,13 @@ public final class EventStreams implements AutoCloseable {
     public void broadcast(Consumer<SseClient> send) {
         for (SseClient client : clients) {
             fanOut.execute(() -> {
-                if (client.terminated()) {
-                    clients.remove(client);
-                } else {
-                    send.accept(client);
+                // One writer at a time per client: a heartbeat and an event must not interleave on the wire.
+                synchronized (client) {
+                    if (client.terminated()) {
+                        clients.remove(client);
+                    } else {
+                        send.accept(client);
+                    }
                 }
             });
         }

@@ -87,11 +87,8 @@ public final class HttpApi {
 
     private static String presentedToken(Context ctx) {
         String authorization = ctx.header("Authorization");
-        if (authorization != null) {
-            if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return authorization.substring(7).strip();
-            }
-            return null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
         }
         return ctx.header("X-API-Key");
     }

@@ -40,7 +40,28 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * Strings with NUL characters are refused at parse time, naming the field: PostgreSQL cannot store NUL in
+     * text, and no identifier, email or reason of ours needs one.
+     */
+    private static final class NulFreeStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+        NulFreeStrings() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt) throws IOException {
+            String value = com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance.deserialize(p, ctxt);
+            if (value != null && value.indexOf('\u0000') >= 0) {
+                throw InvalidFormatException.from(p, "contains a NUL character, which is not allowed", value, String.class);
+            }
+            return value;
+        }
+    }
+
     private static ObjectMapper configure(ObjectMapper mapper) {
+        mapper.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("phasegate-strings")
+                .addDeserializer(String.class, new NulFreeStrings()));
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING).maxNumberLength(100).maxStringLength(10_000_000).build());
         mapper.registerModule(new JavaTimeModule());
@@ -96,6 +117,9 @@ public final class Json {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
             message = "unknown field '" + u.getPropertyName() + "'" + (known.isEmpty() ? "" : "; known fields here: " + known);
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() == String.class) {
+            field = path(f);
+            message = firstLine(f.getOriginalMessage());
         } else if (e instanceof InvalidFormatException f) {
             field = path(f);
             message = "'" + f.getValue() + "' is not " + describe(f.getTargetType());

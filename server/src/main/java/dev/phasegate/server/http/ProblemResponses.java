@@ -44,8 +44,20 @@ final class ProblemResponses {
             write(ctx, status, slug, title(status), detail, List.of());
         });
         app.exception(Exception.class, (e, ctx) -> {
-            // Our bug, not the caller's: log it whole, answer without internals.
-            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            // Our bug, not the caller's: answer without internals. A store error is logged by SQLState and class
+            // only, since driver messages can quote stored values; anything else is logged whole.
+            java.sql.SQLException sql = null;
+            for (Throwable t = e; t != null && sql == null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException s) {
+                    sql = s;
+                }
+            }
+            if (sql != null) {
+                log.error("unexpected store error on {} {}: SQLState {} ({})", ctx.method(), ctx.path(), sql.getSQLState(),
+                        sql.getClass().getName());
+            } else {
+                log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            }
             write(ctx, 500, "internal", title(500), "an unexpected error occurred; it has been logged", List.of());
         });
         app.error(404, ctx -> {

@@ -116,7 +116,8 @@ public final class RolloutService {
                 auditAfter.put("reason", reason);
             }
             audit.record(h, now, actor, new AuditLog.Entry("rollout." + action.apiName(), key, key, auditBefore, auditAfter));
-            db.markRulesChanged(h);
+            // Pausing and rolling back take features away: publish at once.
+            db.markRulesChanged(h, action == Action.PAUSE || action == Action.ROLLBACK);
             return view(h, key);
         }));
     }

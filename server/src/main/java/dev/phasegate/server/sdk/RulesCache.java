@@ -88,7 +88,13 @@ public final class RulesCache implements AutoCloseable {
      * one ended, so with large snapshots under a flood of enrollments rebuilding takes at most a quarter of
      * a core, while a small change (a kill switch, a few milliseconds to rebuild) is published at once.
      */
-    void requestRebuild() {
+    void requestRebuild(boolean urgent) {
+        if (urgent) {
+            // Taking features away must not wait behind the spacing: rebuild now (a queued rebuild then finds
+            // nothing new and publishes nothing).
+            worker.execute(this::rebuildTick);
+            return;
+        }
         if (rebuildQueued.compareAndSet(false, true)) {
             long wait = Math.max(0, lastBuildEndNanos + REBUILD_SPACING * lastBuildNanos - System.nanoTime());
             worker.schedule(this::rebuildTick, wait, TimeUnit.NANOSECONDS);

@@ -40,9 +40,9 @@ public final class Database implements AutoCloseable {
     private static final Set<Integer> TRANSIENT_H2_CODES = Set.of(50200, 40001, 90131);
 
     /** Set by {@link #markRulesChanged} inside a transaction; read and cleared after it commits. */
-    private static final ThreadLocal<boolean[]> RULES_CHANGED = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ThreadLocal<boolean[]> RULES_CHANGED = ThreadLocal.withInitial(() -> new boolean[2]);
 
-    private final java.util.List<Runnable> rulesListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.Consumer<Boolean>> rulesListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean embedded;
@@ -50,6 +50,9 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, boolean embedded) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        // Exception messages without bound values: they can hold emails, attributes and token hashes.
+        jdbi.getConfig(org.jdbi.v3.core.statement.StatementExceptions.class)
+                .setMessageRendering(org.jdbi.v3.core.statement.StatementExceptions.MessageRendering.NONE);
         this.embedded = embedded;
     }
 
@@ -99,8 +102,18 @@ public final class Database implements AutoCloseable {
      * once the transaction commits tells every {@link #onRulesChanged} listener.
      */
     public void markRulesChanged(Handle h) {
+        markRulesChanged(h, false);
+    }
+
+    /**
+     * As {@link #markRulesChanged(Handle)}; {@code urgent} for changes that take features away (kill switch,
+     * pause, rollback), which are published at once even while a flood of enrollments spaces out rebuilds.
+     */
+    public void markRulesChanged(Handle h, boolean urgent) {
         h.createUpdate("UPDATE rules_version SET version = version + 1 WHERE id = 1").execute();
-        RULES_CHANGED.get()[0] = true;
+        boolean[] changed = RULES_CHANGED.get();
+        changed[0] = true;
+        changed[1] |= urgent;
     }
 
     /** The rules version as committed now. */
@@ -108,8 +121,11 @@ public final class Database implements AutoCloseable {
         return h.createQuery("SELECT version FROM rules_version WHERE id = 1").mapTo(Long.class).one();
     }
 
-    /** Calls {@code listener} after each commit that changed gating rules (on the committing thread; keep it quick). */
-    public void onRulesChanged(Runnable listener) {
+    /**
+     * Calls {@code listener} after each commit that changed gating rules, with whether the change was urgent
+     * (on the committing thread; keep it quick).
+     */
+    public void onRulesChanged(java.util.function.Consumer<Boolean> listener) {
         rulesListeners.add(listener);
     }
 
@@ -118,13 +134,16 @@ public final class Database implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             boolean[] changed = RULES_CHANGED.get();
             changed[0] = false;
+            changed[1] = false;
             try {
                 R result = jdbi.inTransaction(callback);
                 if (changed[0]) {
+                    boolean urgent = changed[1];
                     changed[0] = false;
-                    for (Runnable listener : rulesListeners) {
+                    changed[1] = false;
+                    for (java.util.function.Consumer<Boolean> listener : rulesListeners) {
                         try {
-                            listener.run();
+                            listener.accept(urgent);
                         } catch (RuntimeException e) {
                             log.warn("a rules-change listener failed", e);
                         }
@@ -134,6 +153,9 @@ public final class Database implements AutoCloseable {
             } catch (JdbiException e) {
                 changed[0] = false;
                 if (!isTransient(e)) {
+                    throw unavailableOrRethrow(e);
+                }
+                if (sqlCause(e) instanceof java.sql.SQLTransientConnectionException) {
                     throw unavailableOrRethrow(e);
                 }
                 if (attempt >= MAX_ATTEMPTS) {
@@ -164,9 +186,20 @@ public final class Database implements AutoCloseable {
 
     private static RuntimeException unavailableOrRethrow(JdbiException e) {
         SQLException sql = sqlCause(e);
+        if (sql instanceof java.sql.SQLTransientConnectionException) {
+            // The pool had no connection in time: overload, not a bad request.
+            return new PhasegateException.Unavailable("the store is busy; try again", e);
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
         // 08xxx: connection exceptions; the store is down or unreachable, not the request at fault.
-        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-            return new PhasegateException.Unavailable("the store is unreachable: " + sql.getMessage(), e);
+        if (state.startsWith("08")) {
+            return new PhasegateException.Unavailable("the store is unreachable (SQLState " + state + ")", e);
+        }
+        // 22xxx: data exceptions (a value the store cannot hold). Input validation should catch these first;
+        // this keeps any it misses a 4xx. The driver's message is not echoed: it may quote the value.
+        if (state.startsWith("22")) {
+            return new PhasegateException.Invalid(new dev.phasegate.core.plan.Problem("", "a value was refused by the store (SQLState "
+                    + state + "); check text fields for unusual characters or lengths"));
         }
         return e;
     }

@@ -17,17 +17,19 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bad input gets a 4xx problem naming the field, and nothing is written. */
+/** Bad input gets a 4xx problem naming the field, and nothing is written. Run on each store by a subclass. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
+abstract class BadInputContract {
 
     private static final String T = TestStore.ADMIN_TOKEN;
     private TestStore store;
     private TestServer server;
 
+    abstract TestStore.Kind kind();
+
     @BeforeAll
     void start() {
-        store = TestStore.h2();
+        store = TestStore.create(kind());
         Settings s = store.settings();
         // A small body limit so the 413 path is cheap to reach.
         server = TestServer.start(new Settings(s.host(), 0, s.dataDir(), s.dbUrl(), null, null, s.dbPoolSize(), s.adminToken(), 1024 * 1024));
@@ -161,6 +163,17 @@ class BadInputTest {
         assertProblem(r, 422, "users[13].userId", "nothing was enrolled");
         JsonNode rollout = server.get("/api/v1/rollouts/base", T).json();
         assertThat(rollout.get("enrolled").asInt() + rollout.get("waitlisted").asInt()).isZero();
+    }
+
+    @Test
+    void nul_characters_are_refused_in_any_text_field_never_a_server_error() {
+        assertProblem(server.post("/api/v1/rollouts/base/enrollments", T, "{\"userId\":\"u\",\"email\":\"a\\u0000@b.co\"}"), 400, "email", "NUL");
+        assertProblem(server.put("/api/v1/features/base-f1/kill-switch", T, "{\"on\":true,\"reason\":\"x\\u0000y\"}", "application/json"),
+                400, "reason", "NUL");
+        assertProblem(server.post("/api/v1/tokens", T, "{\"kind\":\"sdk\",\"name\":\"n\\u0000\"}"), 400, "name", "NUL");
+        assertProblem(putYaml("nul", "rollout: nul\nname: \"a\\0b\"\nphases:\n  - {name: a, capacity: 1}\n"), 400, "name", "NUL");
+        assertProblem(server.post("/api/v1/rollouts/base/enrollments", T, "{\"userId\":\"u\",\"email\":\"a\\u0007@b.co\"}"), 422, "email", "not an email");
+        assertThat(server.get("/api/v1/rollouts/base/enrollments/u", T).status()).isEqualTo(404);
     }
 
     @Test
