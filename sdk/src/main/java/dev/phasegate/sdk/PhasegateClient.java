@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PhasegateClient implements AutoCloseable {
 
     private static final System.Logger log = System.getLogger("dev.phasegate.sdk");
+    /**
+     * The server sends a heartbeat comment every 15 s; three missed mean the connection is half-open (a
+     * dead peer or a proxy that dropped it without a reset), and the stream is reopened.
+     */
+    static final Duration STREAM_IDLE = Duration.ofSeconds(45);
 
     private final PhasegateConfig config;
     private final RulesTransport transport;
@@ -92,6 +97,7 @@ public final class PhasegateClient implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         if (config.streaming()) {
             streamThread = Thread.ofPlatform().daemon().name("phasegate-sdk-stream").start(this::followStream);
+            scheduler.scheduleWithFixedDelay(this::checkStream, STREAM_IDLE.toSeconds(), STREAM_IDLE.toSeconds() / 3, TimeUnit.SECONDS);
         }
     }
 
@@ -318,6 +324,16 @@ public final class PhasegateClient implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private void checkStream() {
+        try {
+            if (stream.abortIfIdle(STREAM_IDLE)) {
+                log.log(System.Logger.Level.INFO, "the Phasegate stream was silent for " + STREAM_IDLE.toSeconds() + " s; reconnecting");
+            }
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.DEBUG, "stream check failed", e);
         }
     }
 

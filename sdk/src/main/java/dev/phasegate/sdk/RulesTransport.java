@@ -109,6 +109,7 @@ final class RulesTransport {
             }
             try (Stream<String> lines = response.body()) {
                 handle.attach(lines);
+                handle.touch();
                 SseParser parser = new SseParser((event, data, id) -> {
                     if ("rules".equals(event)) {
                         long version = SseParser.versionOf(data, id);
@@ -117,7 +118,10 @@ final class RulesTransport {
                         }
                     }
                 });
-                lines.forEach(parser::line);
+                lines.forEach(line -> {
+                    handle.touch();
+                    parser.line(line);
+                });
             }
             return 200;
         } catch (IOException | RuntimeException e) {
@@ -128,16 +132,34 @@ final class RulesTransport {
         }
     }
 
-    /** Lets another thread close an open stream. */
+    /**
+     * Lets another thread close an open stream: for good ({@link #close}), or just this connection when it
+     * has gone quiet ({@link #abortIfIdle}), after which the stream thread reconnects.
+     */
     static final class StreamHandle {
         private Stream<String> lines;
         private boolean closed;
+        private volatile long lastLineNanos = System.nanoTime();
 
         synchronized void attach(Stream<String> stream) {
             if (closed) {
                 stream.close();
             }
             this.lines = stream;
+        }
+
+        void touch() {
+            lastLineNanos = System.nanoTime();
+        }
+
+        /** Closes the current connection if nothing arrived for {@code idle}: a half-open connection. */
+        synchronized boolean abortIfIdle(Duration idle) {
+            if (lines != null && System.nanoTime() - lastLineNanos > idle.toNanos()) {
+                lines.close();
+                lines = null;
+                return true;
+            }
+            return false;
         }
 
         synchronized void close() {

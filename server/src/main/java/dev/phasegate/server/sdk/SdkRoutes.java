@@ -37,7 +37,15 @@ public final class SdkRoutes implements AutoCloseable {
         SdkRoutes routes = new SdkRoutes(rules);
         var app = http.app();
         app.get("/api/v1/sdk/rules", routes::snapshot, Permission.EVALUATE);
-        app.get("/api/v1/sdk/stream", new SseHandler(routes::connect), Permission.EVALUATE);
+        SseHandler stream = new SseHandler(routes::connect);
+        app.get("/api/v1/sdk/stream", ctx -> {
+            // Javalin streams only for this Accept header and otherwise answers an empty 200, which a client
+            // would take for a stream that closed at once and reconnect to in a loop.
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
+                throw new PhasegateException.Invalid(new Problem("Accept", "this is a server-sent event stream: send 'Accept: text/event-stream'"));
+            }
+            stream.handle(ctx);
+        }, Permission.EVALUATE);
         app.post("/api/v1/sdk/heartbeat", ctx -> {
             Heartbeat beat = http.json(ctx, Heartbeat.class);
             if (beat.instanceId() == null || !INSTANCE_ID.matcher(beat.instanceId()).matches()) {

@@ -127,6 +127,13 @@ class SdkRoutesTest {
     }
 
     @Test
+    void the_stream_refuses_a_client_that_does_not_ask_for_events() {
+        TestServer.Response r = server.get("/api/v1/sdk/stream", sdk);
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("field").asText()).isEqualTo("Accept");
+    }
+
+    @Test
     void rules_need_an_evaluating_token() {
         assertThat(server.get("/api/v1/sdk/rules", null).status()).isEqualTo(401);
         assertThat(server.get("/api/v1/sdk/rules", server.token("ingest")).status()).isEqualTo(403);
