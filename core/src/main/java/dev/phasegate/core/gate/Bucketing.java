@@ -29,75 +29,11 @@ public final class Bucketing {
 
     /**
      * murmur3_x86_32 (seed 0) of the UTF-8 encoding of {@code featureKey + ":" + userId}, streamed: the
-     * same result as encoding first, without the garbage. Unpaired surrogates become '?' as in
+     * same result as encoding first, without building the string. Unpaired surrogates become '?' as in
      * {@link String#getBytes}.
      */
     static int hashKey(String featureKey, String userId) {
-        int h = 0;
-        int k = 0;
-        int filled = 0;
-        int length = 0;
-        String feature = String.valueOf(featureKey);
-        String user = String.valueOf(userId);
-        int total = feature.length() + 1 + user.length();
-        for (int i = 0; i < total; i++) {
-            char c;
-            char next;
-            if (i < feature.length()) {
-                c = feature.charAt(i);
-                next = i + 1 < feature.length() ? feature.charAt(i + 1) : ':';
-            } else if (i == feature.length()) {
-                c = ':';
-                next = 0;
-            } else {
-                int at = i - feature.length() - 1;
-                c = user.charAt(at);
-                next = at + 1 < user.length() ? user.charAt(at + 1) : 0;
-            }
-            // Encode one code point into up to four bytes, packed little end first.
-            int bytes;
-            int count;
-            if (c < 0x80) {
-                bytes = c;
-                count = 1;
-            } else if (c < 0x800) {
-                bytes = (0xc0 | c >> 6) | (0x80 | c & 0x3f) << 8;
-                count = 2;
-            } else if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next) && i != feature.length() - 1) {
-                int cp = Character.toCodePoint(c, next);
-                bytes = (0xf0 | cp >> 18) | (0x80 | cp >> 12 & 0x3f) << 8 | (0x80 | cp >> 6 & 0x3f) << 16 | (0x80 | cp & 0x3f) << 24;
-                count = 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                bytes = '?';
-                count = 1;
-            } else {
-                bytes = (0xe0 | c >> 12) | (0x80 | c >> 6 & 0x3f) << 8 | (0x80 | c & 0x3f) << 16;
-                count = 3;
-            }
-            for (int b = 0; b < count; b++) {
-                k |= (bytes >>> (8 * b) & 0xff) << (8 * filled);
-                filled++;
-                length++;
-                if (filled == 4) {
-                    h ^= mixK(k);
-                    h = Integer.rotateLeft(h, 13);
-                    h = h * 5 + 0xe6546b64;
-                    k = 0;
-                    filled = 0;
-                }
-            }
-        }
-        if (filled > 0) {
-            h ^= mixK(k);
-        }
-        h ^= length;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        return prefix(featureKey).hash(userId);
     }
 
     /**

@@ -82,16 +82,11 @@ public final class RolloutRepository {
                 .execute();
     }
 
+    /** Stores the rollout's plan and where it stands. */
     public void update(Handle h, StoredRollout r, Instant now) {
-        h.createUpdate("UPDATE rollout SET plan_json = :plan, state = :state, current_phase = :phase, enrolled_count = :enrolled, "
-                        + "waitlist_count = :waitlisted, next_seq = :nextSeq, features_withdrawn = :withdrawn, "
-                        + "phase_started_at = :phaseStartedAt, updated_at = :now WHERE rollout_key = :key")
-                .bind("key", r.rollout().key()).bind("plan", Json.write(PlanDocuments.toDocument(r.rollout().plan())))
-                .bind("state", r.rollout().state().name()).bind("phase", r.rollout().currentPhase())
-                .bind("enrolled", r.rollout().enrolled()).bind("waitlisted", r.rollout().waitlisted())
-                .bind("nextSeq", r.nextSeq()).bind("withdrawn", r.rollout().featuresWithdrawn())
-                .bind("phaseStartedAt", Timestamp.from(r.phaseStartedAt())).bind("now", Timestamp.from(now))
-                .execute();
+        h.createUpdate("UPDATE rollout SET plan_json = :plan WHERE rollout_key = :key")
+                .bind("key", r.rollout().key()).bind("plan", Json.write(PlanDocuments.toDocument(r.rollout().plan()))).execute();
+        updateState(h, r, now);
     }
 
     /** Stores where the rollout stands (state, phase, counts), leaving its plan as it is: the admission path. */
