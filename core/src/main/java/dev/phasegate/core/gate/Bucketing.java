@@ -16,7 +16,10 @@ public final class Bucketing {
     private Bucketing() {
     }
 
-    /** The user's bucket, 0–99, for a feature. Allocates nothing: it hashes the UTF-8 bytes as it encodes them. */
+    /**
+     * The user's bucket, 0–99, for a feature. Evaluating one feature for many users, keep
+     * {@link #prefix(String)} instead: it hashes the feature once and allocates nothing per user.
+     */
     public static int bucket(String featureKey, String userId) {
         return (int) (Integer.toUnsignedLong(hashKey(featureKey, userId)) % 100);
     }
