@@ -38,11 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PhasegateClient implements AutoCloseable {
 
     private static final System.Logger log = System.getLogger("dev.phasegate.sdk");
-    /**
-     * The server sends a heartbeat comment every 15 s; three missed mean the connection is half-open (a
-     * dead peer or a proxy that dropped it without a reset), and the stream is reopened.
-     */
-    static final Duration STREAM_IDLE = Duration.ofSeconds(45);
 
     private final PhasegateConfig config;
     private final RulesTransport transport;
@@ -97,7 +92,10 @@ public final class PhasegateClient implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         if (config.streaming()) {
             streamThread = Thread.ofPlatform().daemon().name("phasegate-sdk-stream").start(this::followStream);
-            scheduler.scheduleWithFixedDelay(this::checkStream, STREAM_IDLE.toSeconds(), STREAM_IDLE.toSeconds() / 3, TimeUnit.SECONDS);
+            // A stream silent past the idle timeout is half-open (a dead peer, a proxy that dropped it without
+            // a reset): reopen it. Checked three times per timeout.
+            long check = Math.max(1, config.streamIdleTimeout().toMillis() / 3);
+            scheduler.scheduleWithFixedDelay(this::checkStream, check, check, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -329,8 +327,8 @@ public final class PhasegateClient implements AutoCloseable {
 
     private void checkStream() {
         try {
-            if (stream.abortIfIdle(STREAM_IDLE)) {
-                log.log(System.Logger.Level.INFO, "the Phasegate stream was silent for " + STREAM_IDLE.toSeconds() + " s; reconnecting");
+            if (stream.abortIfIdle(config.streamIdleTimeout())) {
+                log.log(System.Logger.Level.INFO, "the Phasegate stream was silent for " + config.streamIdleTimeout() + "; reconnecting");
             }
         } catch (RuntimeException e) {
             log.log(System.Logger.Level.DEBUG, "stream check failed", e);

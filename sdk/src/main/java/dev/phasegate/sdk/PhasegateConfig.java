@@ -22,6 +22,8 @@ public final class PhasegateConfig {
     /** Matches the server's 90 s staleness window: three missed heartbeats and the instance is gone. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The server sends a heartbeat every 15 s: three missed mean a half-open connection. */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(45);
     /** Backoff after failures grows to at most this. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
 
@@ -33,6 +35,7 @@ public final class PhasegateConfig {
     private final Duration requestTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration streamIdleTimeout;
     private final Path bootstrapFile;
     private final Path lastKnownGoodFile;
     private final String instanceId;
@@ -46,6 +49,7 @@ public final class PhasegateConfig {
         this.requestTimeout = b.requestTimeout;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.streamIdleTimeout = b.streamIdleTimeout;
         this.bootstrapFile = b.bootstrapFile;
         this.lastKnownGoodFile = b.lastKnownGoodFile;
         this.instanceId = b.instanceId;
@@ -88,6 +92,10 @@ public final class PhasegateConfig {
         return maxBackoff;
     }
 
+    public Duration streamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
     public Path bootstrapFile() {
         return bootstrapFile;
     }
@@ -117,6 +125,7 @@ public final class PhasegateConfig {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
         private Path bootstrapFile;
         private Path lastKnownGoodFile;
         private String instanceId = UUID.randomUUID().toString();
@@ -162,6 +171,12 @@ public final class PhasegateConfig {
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = atLeast("backoff initial", initial, Duration.ofMillis(10));
             this.maxBackoff = atLeast("backoff max", max, this.initialBackoff);
+            return this;
+        }
+
+        /** How long the stream may stay silent (no event, no heartbeat) before it is reopened (default 45 s, at least 1 s). */
+        public Builder streamIdleTimeout(Duration timeout) {
+            this.streamIdleTimeout = atLeast("streamIdleTimeout", timeout, Duration.ofSeconds(1));
             return this;
         }
 

@@ -97,7 +97,9 @@ final class RulesTransport {
      * (0 for a network error), or 200 when an open stream ended.
      */
     int follow(long lastVersion, LongConsumer onVersion, StreamHandle handle) {
-        HttpRequest.Builder b = request("/api/v1/sdk/stream").header("Accept", "text/event-stream").GET();
+        // The timeout bounds the wait for the response headers only; once they arrive the body streams on.
+        HttpRequest.Builder b = request("/api/v1/sdk/stream").header("Accept", "text/event-stream")
+                .timeout(config.requestTimeout()).GET();
         if (lastVersion > 0) {
             b.header("Last-Event-ID", Long.toString(lastVersion));
         }

@@ -56,6 +56,8 @@ class PhasegateClientFaultsTest {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
+        // A thread per exchange: a held-open stream must not block the rules requests.
+        http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         http.start();
     }
 
@@ -165,6 +167,35 @@ class PhasegateClientFaultsTest {
         next.set(new Answer(429, "0", new byte[0]));
         try (PhasegateClient client = client()) {
             await().atMost(Duration.ofSeconds(5)).until(() -> client.lastScheduledDelay().equals(Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
+    void a_silent_stream_is_reopened_after_the_idle_timeout() throws Exception {
+        next.set(new Answer(200, null, rules(1, false)));
+        AtomicInteger streams = new AtomicInteger();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        http.createContext("/api/v1/sdk/stream", exchange -> {
+            streams.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try {
+                exchange.getResponseBody().write(": hello\n\n".getBytes());
+                exchange.getResponseBody().flush();
+                stop.await(); // then a half-open connection: nothing more, not even heartbeats
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                exchange.close();
+            }
+        });
+        PhasegateConfig config = PhasegateConfig.builder(URI.create("http://127.0.0.1:" + http.getAddress().getPort()), "phg_t")
+                .pollInterval(Duration.ofMinutes(5)).streamIdleTimeout(Duration.ofSeconds(1))
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build();
+        try (PhasegateClient client = PhasegateClient.start(config)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> streams.get() >= 2);
+        } finally {
+            stop.countDown();
         }
     }
 
