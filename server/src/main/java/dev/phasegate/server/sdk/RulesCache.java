@@ -193,8 +193,14 @@ public final class RulesCache implements AutoCloseable {
         return view;
     }
 
+    /** Stops rebuilding and waits for a rebuild under way, so the store is not closed under it. */
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -74,6 +74,13 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.dbPoolSize());
         config.setPoolName("phasegate");
         config.setAutoCommit(true);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // A prepared statement's cached generic plan is chosen from the statistics of the moment: planned
+            // while the enrollment table was empty (or before autovacuum analyzed it), the batch lookup by
+            // user_id stays a sequential scan and admissions slow down as the table grows (measured: 3.4 ms
+            // vs 0.03 ms at 40,000 rows). Custom plans cost microseconds of planning and always use the index.
+            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+        }
         // Fail the start quickly with the database's own message instead of hanging.
         config.setInitializationFailTimeout(10_000);
         config.setConnectionTimeout(30_000);
