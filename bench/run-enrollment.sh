@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs the enrollment admission load benchmark (bench/README.md). Finds a JDK 21 or newer by
-# itself (JAVA_HOME, java on PATH, /usr/lib/jvm), like ./phasegate.
+# itself (scripts/find-java.sh: JAVA_HOME, javac on PATH, /usr/lib/jvm), like ./phasegate.
 #
 #   bench/run-enrollment.sh [--installed-server] [--store=h2|postgres|both] [--clients=64] [--duration=20] [--warmup=5] ...
 #
@@ -12,25 +12,9 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$bench")"
 
-java_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1; }
-is_21_or_newer() { local v; v="$(java_version "$1" 2>/dev/null || true)"; [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; }
-
-find_java() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && is_21_or_newer "$JAVA_HOME/bin/java"; then echo "$JAVA_HOME"; return; fi
-  if command -v java >/dev/null 2>&1 && is_21_or_newer "$(command -v java)"; then
-    dirname "$(dirname "$(readlink -f "$(command -v java)")")"; return
-  fi
-  for home in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
-    if [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] && is_21_or_newer "$home/bin/java"; then echo "$home"; return; fi
-  done
-  return 1
-}
-
-if ! JAVA_HOME="$(find_java)"; then
-  echo "run-enrollment: needs a JDK 21 or newer; none found in JAVA_HOME, on PATH or under /usr/lib/jvm." >&2
-  exit 2
-fi
-export JAVA_HOME
+# shellcheck source=../scripts/find-java.sh
+. "$root/scripts/find-java.sh"
+phasegate_find_java || exit 2
 
 modules=(-pl bench -am)
 if [ "${1:-}" = "--installed-server" ]; then

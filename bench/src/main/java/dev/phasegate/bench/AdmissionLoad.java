@@ -27,6 +27,8 @@ final class AdmissionLoad {
     private static final int ERROR_SAMPLES = 3;
     /** How long past its end a run may take before its clients are abandoned: the request timeout plus slack. */
     private static final Duration GRACE = EnrollmentApi.REQUEST_TIMEOUT.plusSeconds(30);
+    /** Rates are also reported per slice this long: four slices in the default 20 s. */
+    static final Duration SLICE = Duration.ofSeconds(5);
 
     private final EnrollmentApi api;
     private final String rolloutKey;
@@ -38,9 +40,10 @@ final class AdmissionLoad {
      * @param errors       per kind of failure (status code or exception), how many
      * @param errorSamples the first few failures in full
      * @param aborted      whether the run stopped early (too many errors, or clients that did not finish)
+     * @param perSlice     admissions in each whole {@link #SLICE} of the interval, in order
      */
     record Tally(long enrolled, long waitlisted, long existing, long elapsedNanos, Histogram latency,
-                 Map<String, Long> errors, List<String> errorSamples, boolean aborted) {
+                 Map<String, Long> errors, List<String> errorSamples, boolean aborted, List<Long> perSlice) {
 
         long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -102,6 +105,7 @@ final class AdmissionLoad {
                 }
             }));
         }
+        List<Long> perSlice = sliceCounts(enrolled, start, end, stop);
         boolean finished = true;
         long joinDeadline = end + GRACE.toNanos();
         for (Thread t : threads) {
@@ -121,7 +125,26 @@ final class AdmissionLoad {
         // Several clients may pass the size check at once; keep the first few.
         List<String> firstSamples = samples.stream().limit(ERROR_SAMPLES).toList();
         return new Tally(enrolled.sum(), waitlisted.sum(), existing.sum(), elapsed, latency.getIntervalHistogram(),
-                errorTotals, firstSamples, stop.get() || !finished);
+                errorTotals, firstSamples, stop.get() || !finished, perSlice);
+    }
+
+    /**
+     * Admissions in each {@link #SLICE} of the interval, counted while the clients run: a rate that falls
+     * slice after slice means the cost of an admission grows with the rollout's size.
+     */
+    private static List<Long> sliceCounts(LongAdder enrolled, long start, long end, AtomicBoolean stop) throws InterruptedException {
+        List<Long> counts = new ArrayList<>();
+        long previous = 0;
+        for (long next = start + SLICE.toNanos(); next <= end && !stop.get(); next += SLICE.toNanos()) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long now = enrolled.sum();
+            counts.add(now - previous);
+            previous = now;
+        }
+        return counts;
     }
 
     /** "HTTP 503: {...}" counts as "HTTP 503"; "HttpTimeoutException: ..." as "HttpTimeoutException". */

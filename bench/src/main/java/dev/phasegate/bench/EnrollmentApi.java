@@ -48,10 +48,11 @@ final class EnrollmentApi implements AutoCloseable {
         this.authorization = "Bearer " + adminToken;
     }
 
-    /** Creates (or replaces) a one-phase rollout of {@code capacity}, started at once. */
+    /** Creates (or replaces) a one-phase rollout of {@code capacity}, started at once, unlocking one feature of its own. */
     void putRollout(String key, int capacity) throws IOException, InterruptedException {
         ObjectNode phase = JSON.createObjectNode().put("name", "all").put("capacity", capacity);
-        phase.putArray("features").add("f1");
+        // Feature keys are unique across rollouts.
+        phase.putArray("features").add(key + "-f1");
         ObjectNode plan = JSON.createObjectNode().put("rollout", key);
         plan.putArray("phases").add(phase);
         plan.putArray("guards");

@@ -1,11 +1,17 @@
 package dev.phasegate.bench;
 
+import dev.phasegate.server.Phasegate;
+
+import java.io.IOException;
+import java.net.JarURLConnection;
+import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Enrollment admissions per second through the HTTP API: {@code clients} concurrent clients enroll new users
@@ -25,7 +31,11 @@ public final class EnrollmentLoad {
     /** The targets on this 2-core machine, admissions per second with 64 clients. */
     static final Map<LoadOptions.Store, Integer> TARGETS = Map.of(LoadOptions.Store.H2, 2_000, LoadOptions.Store.POSTGRES, 1_000);
 
+    /** The measured rollout, and the warm-up's own, so the measured one starts empty with its whole capacity. */
     private static final String ROLLOUT = "bench";
+    private static final String WARMUP_ROLLOUT = "bench-warmup";
+    /** Kernel threads, the shell and the JIT's neighbours stay below this on a quiet machine here (about 1-3%). */
+    private static final double OTHERS_WARNING_PERCENT = 10;
 
     private EnrollmentLoad() {
     }
@@ -59,31 +69,40 @@ public final class EnrollmentLoad {
              EnrollmentApi api = new EnrollmentApi(node.port(), node.adminToken())) {
             System.out.println("   store: " + node.storeDescription());
             api.putRollout(ROLLOUT, options.capacity());
-            AdmissionLoad load = new AdmissionLoad(api, ROLLOUT, options.clients());
 
             AdmissionLoad.Tally warmup = null;
+            boolean warmupMatches = true;
             if (!options.warmup().isZero()) {
-                System.out.println("   warm-up: " + options.warmup().toSeconds() + "s (discarded)");
-                warmup = load.run("warm-", options.warmup());
-                System.out.printf(Locale.ROOT, "   warm-up: %d admissions, %.0f/s, %d errors%n", warmup.enrolled(),
-                        warmup.perSecond(warmup.enrolled()), warmup.errorCount());
+                api.putRollout(WARMUP_ROLLOUT, options.capacity());
+                System.out.println("   warm-up: " + options.warmup().toSeconds() + "s on rollout '" + WARMUP_ROLLOUT + "' (discarded)");
+                warmup = new AdmissionLoad(api, WARMUP_ROLLOUT, options.clients()).run("warm-", options.warmup());
+                EnrollmentApi.Counts warmupServer = api.counts(WARMUP_ROLLOUT);
+                warmupMatches = warmupServer.enrolled() == warmup.enrolled() && warmupServer.waitlisted() == warmup.waitlisted();
+                System.out.printf(Locale.ROOT, "   warm-up: %d admissions, %.0f/s, %d errors, check=%s%n", warmup.enrolled(),
+                        warmup.perSecond(warmup.enrolled()), warmup.errorCount(), warmupMatches ? "OK" : "MISMATCH");
             }
-            System.out.println("   measuring: " + options.duration().toSeconds() + "s (load average before: " + CpuUse.loadAverage() + ")");
+            if (options.analyze()) {
+                System.out.println("   statistics: " + node.analyze());
+            }
+            System.out.println("   measuring: " + options.duration().toSeconds() + "s on rollout '" + ROLLOUT + "' (load average before: "
+                    + CpuUse.loadAverage() + ")");
             CpuUse cpu = CpuUse.start();
-            AdmissionLoad.Tally run = load.run("user-", options.duration());
-            String cpuUse = cpu.since();
+            AdmissionLoad.Tally run = new AdmissionLoad(api, ROLLOUT, options.clients()).run("user-", options.duration());
+            CpuUse.Shares cpuUse = cpu.since();
 
             EnrollmentApi.Counts server = api.counts(ROLLOUT);
-            long expectedEnrolled = run.enrolled() + (warmup == null ? 0 : warmup.enrolled());
-            long expectedWaitlisted = run.waitlisted() + (warmup == null ? 0 : warmup.waitlisted());
-            boolean countsMatch = server.enrolled() == expectedEnrolled && server.waitlisted() == expectedWaitlisted;
+            boolean countsMatch = server.enrolled() == run.enrolled() && server.waitlisted() == run.waitlisted();
             long errors = run.errorCount() + (warmup == null ? 0 : warmup.errorCount());
 
             printResult(name, options, run, countsMatch, TARGETS.get(store));
-            printDetails(run, server, expectedEnrolled, expectedWaitlisted, countsMatch, warmup);
-            System.out.println("   cpu while measuring: " + cpuUse);
-            return countsMatch && errors == 0 && !run.aborted() && run.existing() == 0;
-        } catch (java.io.IOException | RuntimeException e) {
+            printDetails(run, server, countsMatch, warmup);
+            System.out.println("   cpu while measuring: " + CpuUse.describe(cpuUse));
+            if (cpuUse.others() > OTHERS_WARNING_PERCENT) {
+                System.out.printf(Locale.ROOT, "   WARNING: other processes took %.0f%% of the machine while measuring; "
+                        + "the figures above are understated, run again on a quiet machine%n", cpuUse.others());
+            }
+            return countsMatch && warmupMatches && errors == 0 && !run.aborted() && run.existing() == 0;
+        } catch (IOException | RuntimeException e) {
             System.out.println("store=" + name + " FAILED: " + e);
             return false;
         }
@@ -98,17 +117,22 @@ public final class EnrollmentLoad {
                 run.errorCount(), countsMatch ? "OK" : "MISMATCH", target, rate >= target ? "met" : "BELOW");
     }
 
-    private static void printDetails(AdmissionLoad.Tally run, EnrollmentApi.Counts server, long expectedEnrolled, long expectedWaitlisted,
-                                     boolean countsMatch, AdmissionLoad.Tally warmup) {
+    private static void printDetails(AdmissionLoad.Tally run, EnrollmentApi.Counts server, boolean countsMatch, AdmissionLoad.Tally warmup) {
         var h = run.latency();
-        System.out.printf(Locale.ROOT, "   measured %.2fs; latency mean=%.2fms p90=%.2fms p99.9=%.2fms max=%.2fms over %d answers%n",
+        System.out.printf(Locale.ROOT, "   measured %.2fs; latency mean=%.2fms p90=%.2fms p99.9=%.2fms max=%.2fms over %d answers (%.0f/s)%n",
                 run.elapsedNanos() / 1e9, h.getMean() / 1e6, AdmissionLoad.millis(h.getValueAtPercentile(90)),
-                AdmissionLoad.millis(h.getValueAtPercentile(99.9)), AdmissionLoad.millis(h.getMaxValue()), h.getTotalCount());
-        System.out.printf(Locale.ROOT, "   server: enrolled=%d waitlisted=%d; clients saw enrolled=%d waitlisted=%d (warm-up included)%s%n",
-                server.enrolled(), server.waitlisted(), expectedEnrolled, expectedWaitlisted, countsMatch ? "" : "  <-- MISMATCH");
+                AdmissionLoad.millis(h.getValueAtPercentile(99.9)), AdmissionLoad.millis(h.getMaxValue()), h.getTotalCount(),
+                run.perSecond(h.getTotalCount()));
+        if (run.perSlice().size() > 1) {
+            System.out.println("   rate per " + AdmissionLoad.SLICE.toSeconds() + "s slice: " + run.perSlice().stream()
+                    .map(n -> String.format(Locale.ROOT, "%.0f/s", n / (double) AdmissionLoad.SLICE.toSeconds()))
+                    .collect(Collectors.joining(", ")));
+        }
+        System.out.printf(Locale.ROOT, "   server: enrolled=%d waitlisted=%d; clients saw enrolled=%d waitlisted=%d%s%n",
+                server.enrolled(), server.waitlisted(), run.enrolled(), run.waitlisted(), countsMatch ? "" : "  <-- MISMATCH");
         if (run.waitlisted() > 0) {
-            System.out.println("   note: " + run.waitlisted() + " users were waitlisted: the capacity was reached during the run, "
-                    + "so the rate above covers only part of it; raise --capacity or shorten --duration");
+            System.out.println("   note: " + run.waitlisted() + " users were waitlisted: the capacity was reached during the run, so the "
+                    + "admission rate above is capped by it (the slices show when); raise --capacity or shorten --duration");
         }
         if (run.existing() > 0) {
             System.out.println("   note: " + run.existing() + " answers said the user existed already, which unique ids should never give");
@@ -132,8 +156,9 @@ public final class EnrollmentLoad {
 
     private static void printEnvironment(LoadOptions options) {
         Runtime rt = Runtime.getRuntime();
-        System.out.println("Phasegate enrollment admission load, " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE)
-                + " " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " UTC");
+        System.out.println("Phasegate enrollment admission load, "
+                + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) + " UTC; server classes built "
+                + serverBuildTime());
         System.out.printf(Locale.ROOT, "jvm: %s %s (%s), max heap %d MiB; cores: %d; os: %s %s %s%n",
                 System.getProperty("java.vm.vendor"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
                 rt.maxMemory() / (1024 * 1024), rt.availableProcessors(),
@@ -143,6 +168,22 @@ public final class EnrollmentLoad {
                 options.clients(), options.warmup().toSeconds(), options.duration().toSeconds(), options.capacity());
         System.out.printf(Locale.ROOT, "targets: h2 >= %d/s, postgres >= %d/s (clients, server and database share the cores)%n",
                 TARGETS.get(LoadOptions.Store.H2), TARGETS.get(LoadOptions.Store.POSTGRES));
+    }
+
+    /**
+     * When the server's classes were compiled, from their jar entry: the server changes often and the
+     * version says only SNAPSHOT, so this tells which build a figure belongs to.
+     */
+    private static String serverBuildTime() {
+        try {
+            if (Phasegate.class.getResource("Phasegate.class").openConnection() instanceof JarURLConnection jar) {
+                FileTime compiled = jar.getJarEntry().getLastModifiedTime();
+                return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(compiled.toInstant().atZone(ZoneOffset.UTC)) + " UTC";
+            }
+            return "(unknown: not in a jar)";
+        } catch (IOException | RuntimeException e) {
+            return "(unknown)";
+        }
     }
 
     private static Map<String, String> systemProperties() {

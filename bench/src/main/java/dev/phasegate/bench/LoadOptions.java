@@ -16,8 +16,11 @@ import java.util.Map;
  * @param warmup      load before the measured interval, with other user ids; its figures are discarded
  * @param capacity    the rollout's single phase capacity
  * @param postgresUrl where the PostgreSQL run creates its scratch schema
+ * @param analyze     whether PostgreSQL's statistics are gathered after the warm-up (see {@link BenchNode#analyze()});
+ *                    false measures a database that has never been analyzed
  */
-record LoadOptions(List<Store> stores, int clients, Duration duration, Duration warmup, int capacity, String postgresUrl) {
+record LoadOptions(List<Store> stores, int clients, Duration duration, Duration warmup, int capacity, String postgresUrl,
+                   boolean analyze) {
 
     enum Store {
         H2, POSTGRES;
@@ -38,9 +41,9 @@ record LoadOptions(List<Store> stores, int clients, Duration duration, Duration 
 
     static final String USAGE = """
             usage: EnrollmentLoad [--store=h2|postgres|both] [--clients=N] [--duration=SECONDS] [--warmup=SECONDS]
-                                  [--capacity=N] [--postgres-url=JDBC_URL]
+                                  [--capacity=N] [--postgres-url=JDBC_URL] [--analyze=true|false]
               each also as a system property: -Dbench.store, -Dbench.clients, -Dbench.duration, -Dbench.warmup,
-              -Dbench.capacity, -Dbench.postgresUrl. Defaults: both, %d, %d, %d, %d, %s
+              -Dbench.capacity, -Dbench.postgresUrl, -Dbench.analyze. Defaults: both, %d, %d, %d, %d, %s, true
             """.formatted(DEFAULT_CLIENTS, DEFAULT_DURATION_SECONDS, DEFAULT_WARMUP_SECONDS, DEFAULT_CAPACITY, DEFAULT_POSTGRES_URL);
 
     /** Reads the options; throws {@link IllegalArgumentException} naming every bad setting and value. */
@@ -60,7 +63,7 @@ record LoadOptions(List<Store> stores, int clients, Duration duration, Duration 
             given.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
         for (String name : List.copyOf(given.keySet())) {
-            if (!List.of("store", "clients", "duration", "warmup", "capacity", "postgres-url").contains(name)) {
+            if (!List.of("store", "clients", "duration", "warmup", "capacity", "postgres-url", "analyze").contains(name)) {
                 errors.add("unknown option --" + name);
             }
         }
@@ -82,10 +85,15 @@ record LoadOptions(List<Store> stores, int clients, Duration duration, Duration 
         if (!postgresUrl.startsWith("jdbc:postgresql:")) {
             errors.add("postgres-url '" + postgresUrl + "' is not a jdbc:postgresql: URL");
         }
+        String analyze = setting(given, properties, "analyze", "bench.analyze", "true");
+        if (!analyze.equals("true") && !analyze.equals("false")) {
+            errors.add("analyze '" + analyze + "' is not true or false");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
-        return new LoadOptions(stores, clients, Duration.ofSeconds(duration), Duration.ofSeconds(warmup), capacity, postgresUrl);
+        return new LoadOptions(stores, clients, Duration.ofSeconds(duration), Duration.ofSeconds(warmup), capacity, postgresUrl,
+                analyze.equals("true"));
     }
 
     private static String setting(Map<String, String> given, Map<String, String> properties, String option, String property,
