@@ -29,6 +29,8 @@ final class ServeCommand implements Callable<Integer> {
     String dataDir;
     @Option(names = "--db-url", description = "JDBC URL of PostgreSQL (or H2) instead of the embedded store")
     String dbUrl;
+    @Option(names = "--prometheus-url", description = "Prometheus server that PromQL guards query, e.g. http://127.0.0.1:9090")
+    String prometheusUrl;
     @Option(names = "--config", description = "YAML config file (default: PHASEGATE_CONFIG or ./phasegate.yaml if present)")
     Path config;
 
@@ -39,6 +41,7 @@ final class ServeCommand implements Callable<Integer> {
         putIf(flags, "port", port);
         putIf(flags, "dataDir", dataDir);
         putIf(flags, "dbUrl", dbUrl);
+        putIf(flags, "prometheusUrl", prometheusUrl);
         Settings settings;
         try {
             settings = new SettingsLoader(flags, System.getenv(), config).load();

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.phasegate.core.plan.Durations;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,16 +28,24 @@ import java.util.Set;
 public final class SettingsLoader {
 
     /** Setting name (as in the config file) → environment variable. */
-    private static final Map<String, String> ENV = Map.of(
-            "host", "PHASEGATE_HOST",
-            "port", "PHASEGATE_PORT",
-            "dataDir", "PHASEGATE_DATA_DIR",
-            "dbUrl", "PHASEGATE_DB_URL",
-            "dbUser", "PHASEGATE_DB_USER",
-            "dbPassword", "PHASEGATE_DB_PASSWORD",
-            "dbPoolSize", "PHASEGATE_DB_POOL_SIZE",
-            "adminToken", "PHASEGATE_ADMIN_TOKEN",
-            "maxBodyBytes", "PHASEGATE_MAX_BODY_BYTES");
+    private static final Map<String, String> ENV = Map.ofEntries(
+Map.entry("host", "PHASEGATE_HOST"),
+            Map.entry("port", "PHASEGATE_PORT"),
+            Map.entry("dataDir", "PHASEGATE_DATA_DIR"),
+            Map.entry("dbUrl", "PHASEGATE_DB_URL"),
+            Map.entry("dbUser", "PHASEGATE_DB_USER"),
+            Map.entry("dbPassword", "PHASEGATE_DB_PASSWORD"),
+            Map.entry("dbPoolSize", "PHASEGATE_DB_POOL_SIZE"),
+            Map.entry("adminToken", "PHASEGATE_ADMIN_TOKEN"),
+            Map.entry("maxBodyBytes", "PHASEGATE_MAX_BODY_BYTES"),
+            Map.entry("maxFutureSkew", "PHASEGATE_MAX_FUTURE_SKEW"),
+            Map.entry("maxEventAge", "PHASEGATE_MAX_EVENT_AGE"),
+            Map.entry("retention", "PHASEGATE_RETENTION"),
+            Map.entry("memoryWindow", "PHASEGATE_MEMORY_WINDOW"),
+            Map.entry("hostSampleInterval", "PHASEGATE_HOST_SAMPLE_INTERVAL"),
+            Map.entry("guardInterval", "PHASEGATE_GUARD_INTERVAL"),
+            Map.entry("prometheusUrl", "PHASEGATE_PROMETHEUS_URL"),
+            Map.entry("metricsPublic", "PHASEGATE_METRICS_PUBLIC"));
 
     private static final Set<String> KNOWN = ENV.keySet();
 
@@ -85,10 +99,65 @@ public final class SettingsLoader {
             // 22 base64url characters carry 128 bits: anything shorter is guessable.
             errors.add(describe("adminToken") + " is too short: use at least 22 random characters (128 bits)");
         }
+        Monitoring monitoring = monitoring(errors);
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
-        return new Settings(host, port, dataDir, dbUrl, text("dbUser", null), text("dbPassword", null), pool, adminToken, maxBody);
+        return new Settings(host, port, dataDir, dbUrl, text("dbUser", null), text("dbPassword", null), pool, adminToken,
+                maxBody, monitoring);
+    }
+
+    private Monitoring monitoring(List<String> errors) {
+        Duration skew = duration("maxFutureSkew", Monitoring.DEFAULT_MAX_FUTURE_SKEW, Duration.ZERO, errors);
+        Duration age = duration("maxEventAge", Monitoring.DEFAULT_MAX_EVENT_AGE, Duration.ofSeconds(10), errors);
+        Duration retention = duration("retention", Monitoring.DEFAULT_RETENTION, Duration.ofHours(1), errors);
+        Duration memory = duration("memoryWindow", Monitoring.DEFAULT_MEMORY_WINDOW, Duration.ofMinutes(1), errors);
+        Duration host = duration("hostSampleInterval", Monitoring.DEFAULT_HOST_SAMPLE_INTERVAL, Duration.ofSeconds(1), errors);
+        Duration guard = duration("guardInterval", Monitoring.DEFAULT_GUARD_INTERVAL, Duration.ofMillis(100), errors);
+        if (age.compareTo(retention) > 0) {
+            errors.add(describe("maxEventAge") + " (" + Durations.format(age) + ") must not exceed retention ("
+                    + Durations.format(retention) + "): such events would be purged as they arrive");
+        }
+        URI prometheus = null;
+        String rawUrl = text("prometheusUrl", null);
+        if (rawUrl != null) {
+            try {
+                prometheus = new URI(rawUrl.strip());
+                if (!("http".equals(prometheus.getScheme()) || "https".equals(prometheus.getScheme())) || prometheus.getHost() == null) {
+                    errors.add(describe("prometheusUrl") + " must be an http(s) URL such as http://127.0.0.1:9090, was '" + rawUrl + "'");
+                    prometheus = null;
+                }
+            } catch (URISyntaxException e) {
+                errors.add(describe("prometheusUrl") + " is not a URL: " + e.getMessage());
+            }
+        }
+        boolean metricsPublic = false;
+        String rawPublic = text("metricsPublic", null);
+        if (rawPublic != null) {
+            if (rawPublic.strip().equalsIgnoreCase("true") || rawPublic.strip().equalsIgnoreCase("false")) {
+                metricsPublic = Boolean.parseBoolean(rawPublic.strip());
+            } else {
+                errors.add(describe("metricsPublic") + " must be true or false, was '" + rawPublic + "'");
+            }
+        }
+        return new Monitoring(skew, age, retention, memory, host, guard, prometheus, metricsPublic);
+    }
+
+    private Duration duration(String name, Duration fallback, Duration min, List<String> errors) {
+        String raw = text(name, null);
+        if (raw == null) {
+            return fallback;
+        }
+        Optional<Duration> parsed = Durations.parse(raw.strip());
+        if (parsed.isEmpty()) {
+            errors.add(describe(name) + " must be a duration such as 500ms, 10s, 5m, 1h or 30d, was '" + raw + "'");
+            return fallback;
+        }
+        if (parsed.get().compareTo(min) < 0) {
+            errors.add(describe(name) + " must be at least " + Durations.format(min) + ", was '" + raw + "'");
+            return fallback;
+        }
+        return parsed.get();
     }
 
     private String text(String name, String fallback) {
