@@ -1,5 +1,6 @@
 package dev.phasegate.core.plan;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,7 @@ public final class PlanValidator {
             problems.add(new Problem("name", "is longer than " + Identifiers.MAX_ID_LENGTH + " characters"));
         }
         validatePhases(plan.phases(), problems);
-        validateGuards(plan.guards(), problems);
+        validateGuards(plan.guards(), plan.phases().size(), problems);
         if (plan.runbook().steps().isEmpty()) {
             problems.add(new Problem("runbook.steps", "must name at least one step"));
         }
@@ -118,7 +119,7 @@ public final class PlanValidator {
         }
     }
 
-    private static void validateGuards(List<Guard> guards, List<Problem> problems) {
+    private static void validateGuards(List<Guard> guards, int phaseCount, List<Problem> problems) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < guards.size(); i++) {
             Guard g = guards.get(i);
@@ -129,17 +130,27 @@ public final class PlanValidator {
             } else if (!names.add(g.name())) {
                 problems.add(new Problem(at + ".name", "'" + g.name() + "' is used by an earlier guard"));
             }
-            if (!Double.isFinite(g.warning()) || !g.metric().inRange(g.warning())) {
-                problems.add(new Problem(at + ".warning", "must be between " + g.metric().min() + " and "
-                        + rangeMax(g.metric()) + " for " + g.metric().planName() + ", was " + g.warning()));
+            switch (g.kind()) {
+                case THRESHOLD -> validateLevels(g, at, problems);
+                case COMPARISON -> validateComparison(g, at, problems);
+                case TREND -> validateTrend(g, at, problems);
             }
-            if (!Double.isFinite(g.critical()) || !g.metric().inRange(g.critical())) {
-                problems.add(new Problem(at + ".critical", "must be between " + g.metric().min() + " and "
-                        + rangeMax(g.metric()) + " for " + g.metric().planName() + ", was " + g.critical()));
+            validateSource(g, at, problems);
+            if (g.metric().host() && g.scope() != GuardScope.SYSTEM) {
+                problems.add(new Problem(at + ".scope", "must be system for " + g.metric().planName()
+                        + ", which is measured on the host, was " + g.scope().planName()));
             }
-            if (g.critical() <= g.warning()) {
-                problems.add(new Problem(at + ".critical", "must be above the warning level (" + g.warning()
-                        + "), was " + g.critical()));
+            if (!g.metric().host() && g.metric() != GuardMetric.PROMQL && g.scope() == GuardScope.SYSTEM) {
+                problems.add(new Problem(at + ".scope", "must be beta or control for " + g.metric().planName()
+                        + ", which is measured from telemetry, was system"));
+            }
+            if (g.phase() != null) {
+                if (g.scope() != GuardScope.BETA) {
+                    problems.add(new Problem(at + ".phase", "applies to scope beta only, scope was " + g.scope().planName()));
+                } else if (g.phase() < 1 || g.phase() > phaseCount) {
+                    problems.add(new Problem(at + ".phase", "must be a phase number from 1 to " + phaseCount
+                            + ", was " + g.phase()));
+                }
             }
             if (g.forDuration().isNegative()) {
                 problems.add(new Problem(at + ".for", "must not be negative"));
@@ -147,10 +158,101 @@ public final class PlanValidator {
             if (g.keepFiringFor().isNegative()) {
                 problems.add(new Problem(at + ".keepFiringFor", "must not be negative"));
             }
+            if (g.window().compareTo(MIN_WINDOW) < 0 || g.window().compareTo(MAX_WINDOW) > 0) {
+                problems.add(new Problem(at + ".window", "must be between 10s (one telemetry bucket) and 1h, was "
+                        + Durations.format(g.window())));
+            }
             if (g.minSamples() < 1) {
                 problems.add(new Problem(at + ".minSamples", "must be at least 1, was " + g.minSamples()));
             }
         }
+    }
+
+    /** One telemetry bucket; nothing shorter can be measured. */
+    private static final Duration MIN_WINDOW = Duration.ofSeconds(10);
+    /** Telemetry is held in memory for an hour by default; guards read only what is in memory. */
+    private static final Duration MAX_WINDOW = Duration.ofHours(1);
+
+    private static void validateLevels(Guard g, String at, List<Problem> problems) {
+        if (!Double.isFinite(g.warning()) || !g.metric().inRange(g.warning())) {
+            problems.add(new Problem(at + ".warning", "must be " + range(g.metric()) + " for " + g.metric().planName() + ", was " + g.warning()));
+        }
+        if (!Double.isFinite(g.critical()) || !g.metric().inRange(g.critical())) {
+            problems.add(new Problem(at + ".critical", "must be " + range(g.metric()) + " for " + g.metric().planName() + ", was " + g.critical()));
+        }
+        if (g.critical() <= g.warning()) {
+            problems.add(new Problem(at + ".critical", "must be above the warning level (" + g.warning()
+                    + "), was " + g.critical()));
+        }
+    }
+
+    private static void validateComparison(Guard g, String at, List<Problem> problems) {
+        if (g.metric() != GuardMetric.ERROR_RATE_PERCENT && !g.metric().latency()) {
+            problems.add(new Problem(at + ".metric", "a comparison guard compares error-rate or latency "
+                    + "(p50-latency, p95-latency, p99-latency), was " + g.metric().planName()));
+        }
+        if (g.scope() != GuardScope.BETA) {
+            problems.add(new Problem(at + ".scope", "a comparison guard compares beta against control: scope must be beta, was "
+                    + g.scope().planName()));
+        }
+        for (String level : List.of("warning", "critical")) {
+            double confidence = level.equals("warning") ? g.warning() : g.critical();
+            if (!Double.isFinite(confidence) || confidence < 50 || confidence >= 100) {
+                problems.add(new Problem(at + "." + level, "is a confidence in percent for a comparison guard: "
+                        + "at least 50 and below 100 (e.g. 99 and 99.9), was " + confidence));
+            }
+        }
+        if (g.critical() <= g.warning()) {
+            problems.add(new Problem(at + ".critical", "must be a higher confidence than warning (" + g.warning()
+                    + "), was " + g.critical()));
+        }
+    }
+
+    private static void validateTrend(Guard g, String at, List<Problem> problems) {
+        if (!Double.isNaN(g.warning())) {
+            problems.add(new Problem(at + ".warning", "is not used by a trend guard, which only warns; "
+                    + "give the level to forecast as critical"));
+        }
+        if (!Double.isFinite(g.critical()) || !g.metric().inRange(g.critical())) {
+            problems.add(new Problem(at + ".critical", "must be " + range(g.metric()) + " for " + g.metric().planName() + ", was " + g.critical()));
+        }
+        if (g.horizon() == null || g.horizon().compareTo(Duration.ofMinutes(1)) < 0
+                || g.horizon().compareTo(Duration.ofDays(1)) > 0) {
+            problems.add(new Problem(at + ".horizon", "must be between 1m and 1d, was "
+                    + (g.horizon() == null ? "missing" : Durations.format(g.horizon()))));
+        }
+        if (g.onCritical() != GuardAction.ALERT) {
+            problems.add(new Problem(at + ".onCritical", "a trend guard only warns: it cannot "
+                    + g.onCritical().planName() + "; leave onCritical out"));
+        }
+    }
+
+    private static void validateSource(Guard g, String at, List<Problem> problems) {
+        if (g.metric() == GuardMetric.CUSTOM) {
+            if (g.metricName() == null) {
+                problems.add(new Problem(at + ".metricName", "is required for metric custom: the name of the metric events to read"));
+            } else {
+                Identifiers.keyProblem(g.metricName()).ifPresent(p -> problems.add(new Problem(at + ".metricName", p)));
+            }
+        } else if (g.metricName() != null) {
+            problems.add(new Problem(at + ".metricName", "applies to metric custom only"));
+        }
+        if (g.metric() == GuardMetric.PROMQL) {
+            if (g.query() == null || g.query().isBlank()) {
+                problems.add(new Problem(at + ".query", "is required for metric promql: the PromQL expression"));
+            } else if (g.query().length() > 4000) {
+                problems.add(new Problem(at + ".query", "must be at most 4000 characters, was " + g.query().length()));
+            }
+        } else if (g.query() != null) {
+            problems.add(new Problem(at + ".query", "applies to metric promql only"));
+        }
+    }
+
+    private static String range(GuardMetric metric) {
+        if (metric.min() == -Double.MAX_VALUE) {
+            return "a finite number";
+        }
+        return "between " + metric.min() + " and " + rangeMax(metric);
     }
 
     private static String rangeMax(GuardMetric metric) {

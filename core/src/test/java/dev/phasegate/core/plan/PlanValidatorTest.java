@@ -220,7 +220,7 @@ class PlanValidatorTest {
     }
 
     private static Guard levels(Guard g, double warning, double critical) {
-        return new Guard(g.name(), g.metric(), g.scope(), warning, critical, g.forDuration(), g.keepFiringFor(),
-                g.minSamples(), g.onCritical());
+        return new Guard(g.name(), g.kind(), g.metric(), g.scope(), g.phase(), warning, critical, g.forDuration(),
+                g.keepFiringFor(), g.minSamples(), g.onCritical(), g.window(), g.horizon(), g.metricName(), g.query());
     }
 }

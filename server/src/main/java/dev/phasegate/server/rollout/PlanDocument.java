@@ -21,9 +21,10 @@ public record PlanDocument(String rollout, String name, String description, Stri
                              Double minSatisfaction, Boolean auto) {
     }
 
-    public record GuardDoc(String name, String metric, String scope, Double warning, Double critical,
-                           @JsonProperty("for") String forDuration, String keepFiringFor, Integer minSamples,
-                           String onCritical) {
+    public record GuardDoc(String name, String kind, String metric, String scope, Integer phase, Double warning,
+                           Double critical, @JsonProperty("for") String forDuration, String keepFiringFor,
+                           Integer minSamples, String onCritical, String window, String horizon, String metricName,
+                           String query) {
     }
 
     public record RunbookDoc(List<String> steps, String disable) {

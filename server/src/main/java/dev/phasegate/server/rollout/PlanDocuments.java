@@ -5,6 +5,7 @@ import dev.phasegate.core.plan.Contact;
 import dev.phasegate.core.plan.Durations;
 import dev.phasegate.core.plan.Guard;
 import dev.phasegate.core.plan.GuardAction;
+import dev.phasegate.core.plan.GuardKind;
 import dev.phasegate.core.plan.GuardMetric;
 import dev.phasegate.core.plan.GuardScope;
 import dev.phasegate.core.plan.Phase;
@@ -61,7 +62,7 @@ public final class PlanDocuments {
             if (p.capacity() == null) {
                 problems.add(new Problem(at + ".capacity", "is required"));
             }
-            if (p.features() != null && p.features().contains(null)) {
+            if (p.features() != null && p.features().stream().anyMatch(f -> f == null)) {
                 problems.add(new Problem(at + ".features", "contains an empty entry"));
             }
             AdvanceCriteria advance = AdvanceCriteria.NONE;
@@ -90,6 +91,8 @@ public final class PlanDocuments {
                     problems.add(new Problem(at, "is empty"));
                     continue;
                 }
+                GuardKind kind = g.kind() == null ? GuardKind.THRESHOLD : parse(g.kind(), at + ".kind", problems,
+                        GuardKind::byPlanName, names(GuardKind.values(), k -> k.planName())).orElse(GuardKind.THRESHOLD);
                 GuardMetric metric = g.metric() == null ? null : parse(g.metric(), at + ".metric", problems,
                         GuardMetric::byPlanName, names(GuardMetric.values(), m -> m.planName())).orElse(null);
                 if (g.metric() == null) {
@@ -97,20 +100,44 @@ public final class PlanDocuments {
                 }
                 GuardScope scope = g.scope() == null ? defaultScope(metric) : parse(g.scope(), at + ".scope", problems,
                         GuardScope::byPlanName, names(GuardScope.values(), s -> s.planName())).orElse(GuardScope.SYSTEM);
-                GuardAction action = g.onCritical() == null ? defaultAction(metric) : parse(g.onCritical(), at + ".onCritical",
+                GuardAction action = g.onCritical() == null ? defaultAction(kind, metric) : parse(g.onCritical(), at + ".onCritical",
                         problems, GuardAction::byPlanName, names(GuardAction.values(), a -> a.planName())).orElse(GuardAction.ALERT);
-                if (g.warning() == null) {
-                    problems.add(new Problem(at + ".warning", "is required"));
-                }
-                if (g.critical() == null) {
-                    problems.add(new Problem(at + ".critical", "is required"));
+                Double warning = g.warning();
+                Double critical = g.critical();
+                switch (kind) {
+                    case THRESHOLD -> {
+                        if (warning == null) {
+                            problems.add(new Problem(at + ".warning", "is required"));
+                        }
+                        if (critical == null) {
+                            problems.add(new Problem(at + ".critical", "is required"));
+                        }
+                    }
+                    case COMPARISON -> {
+                        warning = warning == null ? Guard.DEFAULT_COMPARISON_WARNING : warning;
+                        critical = critical == null ? Guard.DEFAULT_COMPARISON_CRITICAL : critical;
+                    }
+                    case TREND -> {
+                        warning = warning == null ? Double.NaN : warning;
+                        if (critical == null) {
+                            problems.add(new Problem(at + ".critical", "is required: the level whose crossing is forecast"));
+                        }
+                    }
                 }
                 Duration forDuration = g.forDuration() == null ? Guard.DEFAULT_FOR : duration(g.forDuration(), at + ".for", problems);
                 Duration keep = g.keepFiringFor() == null ? Guard.DEFAULT_KEEP_FIRING_FOR
                         : duration(g.keepFiringFor(), at + ".keepFiringFor", problems);
-                if (metric != null && g.warning() != null && g.critical() != null) {
-                    guards.add(new Guard(g.name(), metric, scope, g.warning(), g.critical(), forDuration, keep,
-                            g.minSamples() == null ? Guard.DEFAULT_MIN_SAMPLES : g.minSamples(), action));
+                Duration window = g.window() == null ? defaultWindow(kind) : duration(g.window(), at + ".window", problems);
+                Duration horizon = null;
+                if (kind == GuardKind.TREND) {
+                    horizon = g.horizon() == null ? Guard.DEFAULT_HORIZON : duration(g.horizon(), at + ".horizon", problems);
+                } else if (g.horizon() != null) {
+                    problems.add(new Problem(at + ".horizon", "applies to trend guards only"));
+                }
+                int minSamples = g.minSamples() == null ? defaultMinSamples(kind, metric) : g.minSamples();
+                if (metric != null && warning != null && critical != null && window != null) {
+                    guards.add(new Guard(g.name(), kind, metric, scope, g.phase(), warning, critical, forDuration, keep,
+                            minSamples, action, window, horizon, g.metricName(), g.query()));
                 }
             }
         }
@@ -158,8 +185,10 @@ public final class PlanDocuments {
                 p.advance().minDuration() == null ? null : Durations.format(p.advance().minDuration()),
                 p.advance().minActiveUsers(), p.advance().maxErrorRate(), p.advance().minSatisfaction(), p.advance().auto()))).toList();
         List<PlanDocument.GuardDoc> guards = plan.guards().stream().map(g -> new PlanDocument.GuardDoc(g.name(),
-                g.metric().planName(), g.scope().planName(), g.warning(), g.critical(), Durations.format(g.forDuration()),
-                Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName())).toList();
+                g.kind().planName(), g.metric().planName(), g.scope().planName(), g.phase(),
+                Double.isNaN(g.warning()) ? null : g.warning(), g.critical(), Durations.format(g.forDuration()),
+                Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName(), Durations.format(g.window()),
+                g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query())).toList();
         PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
                 plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName());
         List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()
@@ -169,12 +198,34 @@ public final class PlanDocuments {
     }
 
     private static GuardScope defaultScope(GuardMetric metric) {
-        return metric == GuardMetric.CPU_PERCENT || metric == GuardMetric.MEMORY_PERCENT ? GuardScope.SYSTEM : GuardScope.BETA;
+        return metric != null && (metric.host() || metric == GuardMetric.PROMQL) ? GuardScope.SYSTEM : GuardScope.BETA;
     }
 
-    /** The reference plan's policy: critical latency or errors roll back; critical CPU or memory pause. */
-    private static GuardAction defaultAction(GuardMetric metric) {
-        return metric == GuardMetric.CPU_PERCENT || metric == GuardMetric.MEMORY_PERCENT ? GuardAction.PAUSE : GuardAction.ROLLBACK;
+    /** The reference policy: a hurting host pauses, hurting users roll back; what Phasegate cannot judge only alerts. */
+    private static GuardAction defaultAction(GuardKind kind, GuardMetric metric) {
+        if (kind == GuardKind.TREND || metric == null || metric == GuardMetric.CUSTOM || metric == GuardMetric.PROMQL) {
+            return GuardAction.ALERT;
+        }
+        return metric.host() ? GuardAction.PAUSE : GuardAction.ROLLBACK;
+    }
+
+    private static Duration defaultWindow(GuardKind kind) {
+        return switch (kind) {
+            case THRESHOLD -> Guard.DEFAULT_THRESHOLD_WINDOW;
+            case COMPARISON -> Guard.DEFAULT_COMPARISON_WINDOW;
+            case TREND -> Guard.DEFAULT_TREND_WINDOW;
+        };
+    }
+
+    /** Requests are judged by the hundred; a host sample, a metric event or a PromQL value is one reading. */
+    private static int defaultMinSamples(GuardKind kind, GuardMetric metric) {
+        if (kind == GuardKind.TREND) {
+            return Guard.DEFAULT_TREND_MIN_SAMPLES;
+        }
+        if (metric != null && (metric.host() || metric == GuardMetric.PROMQL || metric == GuardMetric.CUSTOM)) {
+            return 1;
+        }
+        return Guard.DEFAULT_MIN_SAMPLES;
     }
 
     private static Duration duration(String text, String field, List<Problem> problems) {
