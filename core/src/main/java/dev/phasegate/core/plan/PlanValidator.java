@@ -221,6 +221,10 @@ public final class PlanValidator {
             problems.add(new Problem(at + ".horizon", "must be between 1m and 1d, was "
                     + (g.horizon() == null ? "missing" : Durations.format(g.horizon()))));
         }
+        if (g.metric() == GuardMetric.PROMQL) {
+            problems.add(new Problem(at + ".metric", "a trend guard reads telemetry or host metrics; "
+                    + "for a PromQL trend use predict_linear() in a threshold guard's query"));
+        }
         if (g.onCritical() != GuardAction.ALERT) {
             problems.add(new Problem(at + ".onCritical", "a trend guard only warns: it cannot "
                     + g.onCritical().planName() + "; leave onCritical out"));
