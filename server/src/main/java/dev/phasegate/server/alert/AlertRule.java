@@ -40,6 +40,10 @@ public record AlertRule(Map<String, String> labels, Severity severity, Duration 
         if (labels.get(GUARD).isEmpty()) {
             throw new IllegalArgumentException("label guard is empty: " + labels);
         }
+        // The store's columns: rollout keys are at most 128 characters (as everywhere), guards 128, scopes 256.
+        if (labels.get(ROLLOUT).length() > 128 || labels.get(GUARD).length() > 128 || labels.get(SCOPE).length() > 256) {
+            throw new IllegalArgumentException("label too long (rollout and guard at most 128 characters, scope 256): " + labels);
+        }
         if (forDuration.isNegative() || keepFiringFor.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative: for " + forDuration + ", keepFiringFor " + keepFiringFor);
         }
