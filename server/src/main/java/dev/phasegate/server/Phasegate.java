@@ -1,5 +1,7 @@
 package dev.phasegate.server;
 
+import dev.phasegate.server.alert.AlertBook;
+import dev.phasegate.server.alert.AlertRoutes;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.audit.AuditRoutes;
 import dev.phasegate.server.config.Settings;
@@ -45,13 +47,15 @@ public final class Phasegate implements AutoCloseable {
     private final TokenService tokens;
     private final RulesCache rules;
     private final SdkRoutes sdk;
+    private final AlertBook alerts;
 
-    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk) {
+    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
         this.rules = rules;
         this.sdk = sdk;
+        this.alerts = alerts;
     }
 
     /**
@@ -71,6 +75,7 @@ public final class Phasegate implements AutoCloseable {
             RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
             GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
             rules = new RulesCache(db, rolloutRepository, clock);
+            AlertBook alerts = new AlertBook(db, audit, clock);
 
             tokens.bootstrap(settings.adminToken()).ifPresent(secret -> {
                 // Printed to the console once, never logged: it is the only copy.
@@ -92,11 +97,12 @@ public final class Phasegate implements AutoCloseable {
             GateRoutes.register(http, gate);
             TokenRoutes.register(http, tokens);
             AuditRoutes.register(http, db, audit);
+            AlertRoutes.register(http, alerts);
             SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts);
         } catch (RuntimeException e) {
             if (rules != null) {
                 rules.close();
@@ -117,6 +123,11 @@ public final class Phasegate implements AutoCloseable {
     /** The rules as this node publishes them. */
     public RulesCache rules() {
         return rules;
+    }
+
+    /** The alerts of guards: the guard engine reports its evaluations here. */
+    public AlertBook alerts() {
+        return alerts;
     }
 
     @Override
