@@ -158,7 +158,8 @@ final class Telemetry {
             }
             long generation = ++scheduled;
             nextDue = due;
-            next = scheduler.schedule(() -> flushTick(generation), delay.toMillis(), TimeUnit.MILLISECONDS);
+            // In nanoseconds: a tick must not fire before the hold it follows ends (milliseconds would round down).
+            next = scheduler.schedule(() -> flushTick(generation), delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

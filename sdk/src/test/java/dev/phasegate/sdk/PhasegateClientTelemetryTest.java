@@ -183,7 +183,7 @@ class PhasegateClientTelemetryTest {
     @Test
     void events_the_server_rejects_in_a_202_are_counted_and_the_others_sent() {
         server.then(Answer.accepted(2, "[{\"index\":1,\"field\":\"rollout\",\"detail\":\"no rollout 'gone'\"}]"));
-        try (PhasegateClient client = PhasegateClient.start(config().telemetryFlushInterval(Duration.ofMillis(100)).build())) {
+        try (PhasegateClient client = PhasegateClient.start(config().telemetryBufferSize(6).build())) { // the third event wakes the flusher
             client.trackFeatureUsed("ann", "shop", "f");
             client.trackFeatureUsed("bob", "gone", "f");
             client.trackFeatureUsed("cid", "shop", "f");
@@ -196,7 +196,7 @@ class PhasegateClientTelemetryTest {
     @Test
     void server_errors_keep_the_events_and_retry_them_until_accepted() {
         server.then(Answer.status(503)).then(Answer.status(500));
-        try (PhasegateClient client = PhasegateClient.start(config().telemetryFlushInterval(Duration.ofMillis(100)).build())) {
+        try (PhasegateClient client = PhasegateClient.start(config().telemetryBufferSize(4).build())) { // the second event wakes the flusher
             client.trackSession("ann", Duration.ofSeconds(30));
             client.trackSession("bob", Duration.ofSeconds(40));
             await().atMost(BOUND).until(() -> client.telemetryStats().sent() == 2);
@@ -211,7 +211,7 @@ class PhasegateClientTelemetryTest {
     @Test
     void too_many_requests_waits_as_long_as_retry_after_says() {
         server.then(new Answer(429, "7", "application/problem+json", "{}"));
-        try (PhasegateClient client = PhasegateClient.start(config().telemetryFlushInterval(Duration.ofMillis(100)).build())) {
+        try (PhasegateClient client = PhasegateClient.start(config().telemetryBufferSize(2).build())) { // one event wakes the flusher
             client.trackMetric("ann", "m", 1);
             await().atMost(BOUND).until(() -> client.telemetry().lastWait().equals(Duration.ofSeconds(7)));
             assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(1, 0, 0, 0, 0, 1));
@@ -222,21 +222,22 @@ class PhasegateClientTelemetryTest {
     @Test
     void a_batch_the_server_cannot_take_is_dropped_and_counted() {
         server.then(Answer.status(422));
-        try (PhasegateClient client = PhasegateClient.start(config().telemetryFlushInterval(Duration.ofMillis(100)).build())) {
-            client.trackMetric("ann", "m", 1);
-            client.trackMetric("bob", "m", 2);
-            await().atMost(BOUND).until(() -> client.telemetryStats().rejectedByServer() == 2);
-            client.trackMetric("cid", "m", 3);
-            await().atMost(BOUND).until(() -> client.telemetryStats().sent() == 1);
-            assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(0, 1, 0, 0, 2, 1));
-        }
+        PhasegateClient client = PhasegateClient.start(config().telemetryBufferSize(4).build()); // the second event wakes the flusher
+        client.trackMetric("ann", "m", 1);
+        client.trackMetric("bob", "m", 2);
+        await().atMost(BOUND).until(() -> client.telemetryStats().rejectedByServer() == 2);
+        assertThat(client.telemetryStats().queued()).isZero();
+        client.trackMetric("cid", "m", 3);
+        client.close();
+        assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(0, 1, 0, 0, 2, 1));
+        assertThat(server.requests()).isEqualTo(2);
         assertThat(values(toList(server.received().getLast().json()))).containsExactly(3);
     }
 
     @Test
     void a_refused_ingest_token_pauses_telemetry_and_keeps_the_events() throws Exception {
         server.then(Answer.status(401));
-        PhasegateClient client = PhasegateClient.start(config().telemetryFlushInterval(Duration.ofMillis(100)).build());
+        PhasegateClient client = PhasegateClient.start(config().telemetryBufferSize(2).build()); // every event would wake the flusher
         client.trackMetric("ann", "m", 1);
         await().atMost(BOUND).until(() -> client.telemetry().lastWait().equals(Telemetry.UNAUTHORIZED_HOLD));
         for (int i = 0; i < 2_000; i++) {
@@ -246,7 +247,7 @@ class PhasegateClientTelemetryTest {
         assertThat(server.requests()).isEqualTo(1);
         client.close(); // nor does close: the token is still refused
         assertThat(server.requests()).isEqualTo(1);
-        assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(2_001, 0, 0, 0, 0, 1));
+        assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(2, 0, 1_999, 0, 0, 1)); // kept, bounded
     }
 
     @Test
@@ -260,12 +261,16 @@ class PhasegateClientTelemetryTest {
             await().atMost(BOUND).until(() -> server.requests() == 1); // the first batch (half the buffer) hangs
             release.countDown();
             await().atMost(BOUND).until(() -> client.telemetryStats().queued() == 0);
-            List<FakeIngestServer.Received> requests = server.received();
-            List<Integer> first = values(toList(requests.getFirst().json()));
-            int from = first.getFirst();
-            assertThat(first).isEqualTo(range(from, from + first.size()));
-            assertThat(values(toList(requests.get(1).json()))).isEqualTo(range(9_900, 10_000));
-            assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(0, first.size() + 100L, 10_000 - first.size() - 100L, 0, 0, 0));
+            // The first batch is whatever waited when the flusher woke: a run [a, a + k). Everything after it
+            // was squeezed into the 100 places, so only the newest of it, up to 9,999, survives.
+            List<Integer> first = values(toList(server.received().getFirst().json()));
+            int a = first.getFirst();
+            int k = first.size();
+            assertThat(first).isEqualTo(range(a, a + k));
+            List<Integer> expected = new ArrayList<>(first);
+            expected.addAll(range(Math.max(a + k, 9_900), 10_000));
+            assertThat(values(server.events())).isEqualTo(expected);
+            assertThat(client.telemetryStats()).isEqualTo(new TelemetryStats(0, expected.size(), 10_000 - expected.size(), 0, 0, 0));
         }
     }
 
