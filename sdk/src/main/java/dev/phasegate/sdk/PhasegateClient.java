@@ -26,11 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Evaluation never throws and never waits on the network: before the first rules it answers from the
  * bootstrap file, or the caller's default with reason {@code not-ready}.
  *
+ * <p>With an {@link PhasegateConfig.Builder#ingestToken ingest token} the client also sends telemetry
+ * (the {@code track*} methods): requests, sessions, feature use, feedback and metrics, batched in the
+ * background. Tracking never throws and never waits on the network.
+ *
  * <pre>{@code
  * try (PhasegateClient phasegate = PhasegateClient.start(
- *         PhasegateConfig.builder(URI.create("http://localhost:8080"), sdkToken).build())) {
+ *         PhasegateConfig.builder(URI.create("http://localhost:8080"), sdkToken).ingestToken(ingestToken).build())) {
  *     if (phasegate.isEnabled("ai-analysis", userId)) {
  *         showAnalysis();
+ *         phasegate.trackFeatureUsed(userId, "trading-engine-v2", "ai-analysis");
  *     }
  * }
  * }</pre>
@@ -44,6 +49,8 @@ public final class PhasegateClient implements AutoCloseable {
     private final Backoff fetchBackoff;
     private final Backoff streamBackoff;
     private final ScheduledExecutorService scheduler;
+    /** Null when telemetry is off: then every track call is one null check. */
+    private final Telemetry telemetry;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean refusalLogged = new AtomicBoolean();
@@ -72,6 +79,7 @@ public final class PhasegateClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.telemetry = Telemetry.start(config);
     }
 
     /** Creates a client and starts fetching rules in the background; returns at once. */
@@ -155,6 +163,139 @@ public final class PhasegateClient implements AutoCloseable {
     /** Waits up to {@code timeout} for the first rules; returns whether they arrived. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- telemetry: never throws, never blocks ----
+
+    /**
+     * Records one request the application served: its latency and whether it succeeded. Attributed to
+     * {@code rollout} when given (null: the server attributes by user). Does nothing without an ingest token.
+     *
+     * <pre>{@code
+     * long start = System.nanoTime();
+     * boolean ok = false;
+     * try {
+     *     placeOrder(order);
+     *     ok = true;
+     * } finally {
+     *     phasegate.trackRequest(userId, "trading-engine-v2", Duration.ofNanos(System.nanoTime() - start), ok, "/orders");
+     * }
+     * }</pre>
+     *
+     * @param userId  the user served, or null
+     * @param rollout the rollout key, or null
+     * @param latency how long the request took; negative or null is invalid (dropped and counted)
+     * @param ok      whether it succeeded ({@code outcome} {@code ok} or {@code error})
+     * @param route   the route or operation (e.g. {@code /orders}), or null
+     */
+    public void trackRequest(String userId, String rollout, Duration latency, boolean ok, String route) {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.track(new TelemetryEvent.Request(t.now(), userId, rollout, millis(latency), ok, route));
+        }
+    }
+
+    /** {@link #trackRequest(String, String, Duration, boolean, String)} without rollout or route. */
+    public void trackRequest(String userId, Duration latency, boolean ok) {
+        trackRequest(userId, null, latency, ok, null);
+    }
+
+    /**
+     * Records a user session that ended, with its length.
+     *
+     * <pre>{@code
+     * phasegate.trackSession(userId, "trading-engine-v2", Duration.between(loggedInAt, Instant.now()));
+     * }</pre>
+     */
+    public void trackSession(String userId, String rollout, Duration duration) {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.track(new TelemetryEvent.Session(t.now(), userId, rollout, millis(duration)));
+        }
+    }
+
+    /** {@link #trackSession(String, String, Duration)} without a rollout. */
+    public void trackSession(String userId, Duration duration) {
+        trackSession(userId, null, duration);
+    }
+
+    /**
+     * Records that the user used {@code feature} (a feature key, required).
+     *
+     * <pre>{@code
+     * if (phasegate.isEnabled("ai-analysis", userId)) {
+     *     phasegate.trackFeatureUsed(userId, "trading-engine-v2", "ai-analysis");
+     * }
+     * }</pre>
+     */
+    public void trackFeatureUsed(String userId, String rollout, String feature) {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.track(new TelemetryEvent.FeatureUsed(t.now(), userId, rollout, feature));
+        }
+    }
+
+    /** {@link #trackFeatureUsed(String, String, String)} without a rollout. */
+    public void trackFeatureUsed(String userId, String feature) {
+        trackFeatureUsed(userId, null, feature);
+    }
+
+    /**
+     * Records a user's rating, 1 to 5, with an optional comment of at most 2,000 characters. Anything
+     * else is invalid: dropped, counted in {@link TelemetryStats#droppedInvalid()}, logged once.
+     *
+     * <pre>{@code
+     * phasegate.trackFeedback(userId, "trading-engine-v2", 4, "faster than before");
+     * }</pre>
+     */
+    public void trackFeedback(String userId, String rollout, int rating, String comment) {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.track(new TelemetryEvent.Feedback(t.now(), userId, rollout, rating, comment));
+        }
+    }
+
+    /** {@link #trackFeedback(String, String, int, String)} without a rollout. */
+    public void trackFeedback(String userId, int rating, String comment) {
+        trackFeedback(userId, null, rating, comment);
+    }
+
+    /**
+     * Records a custom measurement: {@code name} is a key (e.g. {@code orders.filled}), {@code value} a
+     * finite number (NaN and infinities are invalid). {@code userId} and {@code rollout} may be null.
+     *
+     * <pre>{@code
+     * phasegate.trackMetric(null, "trading-engine-v2", "order-book.depth", depth);
+     * }</pre>
+     */
+    public void trackMetric(String userId, String rollout, String name, double value) {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.track(new TelemetryEvent.Metric(t.now(), userId, rollout, name, value));
+        }
+    }
+
+    /** {@link #trackMetric(String, String, String, double)} without a rollout. */
+    public void trackMetric(String userId, String name, double value) {
+        trackMetric(userId, null, name, value);
+    }
+
+    /**
+     * The telemetry counters since start (all zero while telemetry is off).
+     *
+     * <pre>{@code
+     * TelemetryStats s = phasegate.telemetryStats();
+     * metrics.gauge("phasegate.telemetry.queued", s.queued());
+     * }</pre>
+     */
+    public TelemetryStats telemetryStats() {
+        Telemetry t = telemetry;
+        return t == null ? TelemetryStats.OFF : t.stats();
+    }
+
+    /** Milliseconds with sub-millisecond precision; NaN for null, which the event check reports. */
+    private static double millis(Duration d) {
+        return d == null ? Double.NaN : d.getSeconds() * 1e3 + d.getNano() / 1e6;
     }
 
     // ---- fetching ----
@@ -349,8 +490,19 @@ public final class PhasegateClient implements AutoCloseable {
         return lastDelay;
     }
 
+    Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /**
+     * Stops the client: sends the telemetry still waiting (for at most 2 s), then stops all background
+     * work. Tracking calls after close do nothing.
+     */
     @Override
     public void close() {
+        if (telemetry != null) {
+            telemetry.close();
+        }
         stopped = true;
         closed.countDown();
         stream.close();

@@ -2,6 +2,7 @@ package dev.phasegate.sdk;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -12,6 +13,7 @@ import java.util.UUID;
  * <pre>{@code
  * PhasegateConfig config = PhasegateConfig.builder(URI.create("https://phasegate.internal"), System.getenv("PHASEGATE_SDK_TOKEN"))
  *     .lastKnownGoodFile(Path.of("/var/cache/myapp/phasegate.rules"))
+ *     .ingestToken(System.getenv("PHASEGATE_INGEST_TOKEN"))   // telemetry on; off without it
  *     .build();
  * }</pre>
  */
@@ -26,6 +28,12 @@ public final class PhasegateConfig {
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(45);
     /** Backoff after failures grows to at most this. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+    /** Telemetry is sent this often: fresh enough for guards that hold a condition for a minute or more. */
+    public static final Duration DEFAULT_TELEMETRY_FLUSH_INTERVAL = Duration.ofSeconds(5);
+    /** Events held while the server is slow or away: the server's largest batch, ~1.5 MB at ~150 bytes an event. */
+    public static final int DEFAULT_TELEMETRY_BUFFER_SIZE = 10_000;
+    /** More than this many buffered events (~150 MB) is a mistake, not a setting. */
+    public static final int MAX_TELEMETRY_BUFFER_SIZE = 1_000_000;
 
     private final URI baseUrl;
     private final String sdkToken;
@@ -39,6 +47,10 @@ public final class PhasegateConfig {
     private final Path bootstrapFile;
     private final Path lastKnownGoodFile;
     private final String instanceId;
+    private final String ingestToken;
+    private final Duration telemetryFlushInterval;
+    private final int telemetryBufferSize;
+    private final Clock clock;
 
     private PhasegateConfig(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -53,6 +65,10 @@ public final class PhasegateConfig {
         this.bootstrapFile = b.bootstrapFile;
         this.lastKnownGoodFile = b.lastKnownGoodFile;
         this.instanceId = b.instanceId;
+        this.ingestToken = b.ingestToken;
+        this.telemetryFlushInterval = b.telemetryFlushInterval;
+        this.telemetryBufferSize = b.telemetryBufferSize;
+        this.clock = b.clock;
     }
 
     /** A builder for the server at {@code baseUrl} with an {@code sdk} token. */
@@ -108,11 +124,34 @@ public final class PhasegateConfig {
         return instanceId;
     }
 
+    String ingestToken() {
+        return ingestToken;
+    }
+
+    /** Whether tracking calls send telemetry: only with an {@link Builder#ingestToken ingest token}. */
+    public boolean telemetryEnabled() {
+        return ingestToken != null;
+    }
+
+    public Duration telemetryFlushInterval() {
+        return telemetryFlushInterval;
+    }
+
+    public int telemetryBufferSize() {
+        return telemetryBufferSize;
+    }
+
+    /** Where event timestamps come from. */
+    Clock clock() {
+        return clock;
+    }
+
     @Override
     public String toString() {
-        // Never the token.
+        // Never the tokens.
         return "PhasegateConfig{baseUrl=" + baseUrl + ", streaming=" + streaming + ", pollInterval=" + pollInterval
-                + ", bootstrapFile=" + bootstrapFile + ", lastKnownGoodFile=" + lastKnownGoodFile + ", instanceId=" + instanceId + "}";
+                + ", bootstrapFile=" + bootstrapFile + ", lastKnownGoodFile=" + lastKnownGoodFile + ", instanceId=" + instanceId
+                + ", telemetry=" + (telemetryEnabled() ? "every " + telemetryFlushInterval + ", buffer " + telemetryBufferSize : "off") + "}";
     }
 
     /** Builds a {@link PhasegateConfig}; every setter checks its argument at once. */
@@ -129,6 +168,10 @@ public final class PhasegateConfig {
         private Path bootstrapFile;
         private Path lastKnownGoodFile;
         private String instanceId = UUID.randomUUID().toString();
+        private String ingestToken;
+        private Duration telemetryFlushInterval = DEFAULT_TELEMETRY_FLUSH_INTERVAL;
+        private int telemetryBufferSize = DEFAULT_TELEMETRY_BUFFER_SIZE;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(URI baseUrl, String sdkToken) {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -198,6 +241,48 @@ public final class PhasegateConfig {
                 throw new IllegalArgumentException("instanceId must be 1–128 letters, digits, '.', '_', ':' or '-', was " + id);
             }
             this.instanceId = id;
+            return this;
+        }
+
+        /**
+         * The token (kind {@code ingest}) that telemetry is sent with. <b>Telemetry is off unless this is
+         * set</b>: the {@code track*} methods of {@link PhasegateClient} then return at once and cost
+         * nothing, and no telemetry thread is started. A separate token from the SDK token, so an
+         * application can read rules without being able to write telemetry, or the other way round.
+         */
+        public Builder ingestToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("ingestToken must not be blank (create one with: phasegate token create --kind ingest), was "
+                        + (token == null ? "null" : "blank"));
+            }
+            this.ingestToken = token;
+            return this;
+        }
+
+        /**
+         * How often waiting telemetry is sent (default 5 s, at least 100 ms); a batch also goes as soon as
+         * 1,000 events are waiting.
+         */
+        public Builder telemetryFlushInterval(Duration interval) {
+            this.telemetryFlushInterval = atLeast("telemetryFlushInterval", interval, Duration.ofMillis(100));
+            return this;
+        }
+
+        /**
+         * How many events may wait to be sent (default 10,000, 1 to 1,000,000). When full, the oldest is
+         * dropped for the newest and counted in {@link TelemetryStats#droppedOverflow()}.
+         */
+        public Builder telemetryBufferSize(int size) {
+            if (size < 1 || size > MAX_TELEMETRY_BUFFER_SIZE) {
+                throw new IllegalArgumentException("telemetryBufferSize must be between 1 and " + MAX_TELEMETRY_BUFFER_SIZE + ", was " + size);
+            }
+            this.telemetryBufferSize = size;
+            return this;
+        }
+
+        /** The clock event timestamps are read from (default: the system clock); tests pass a fixed one. */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -27,5 +27,21 @@ class PhasegateConfigTest {
         assertThatThrownBy(() -> b.pollInterval(Duration.ofMillis(10))).hasMessageContaining("pollInterval");
         assertThatThrownBy(() -> b.instanceId("has space")).hasMessageContaining("instanceId");
         assertThatThrownBy(() -> b.backoff(Duration.ofSeconds(5), Duration.ofSeconds(1))).hasMessageContaining("backoff max");
+        assertThatThrownBy(() -> b.ingestToken(" ")).hasMessageContaining("ingestToken").hasMessageContaining("--kind ingest");
+        assertThatThrownBy(() -> b.telemetryFlushInterval(Duration.ofMillis(10))).hasMessageContaining("telemetryFlushInterval")
+                .hasMessageContaining("PT0.01S");
+        assertThatThrownBy(() -> b.telemetryBufferSize(0)).hasMessageContaining("telemetryBufferSize").hasMessageContaining("was 0");
+        assertThatThrownBy(() -> b.telemetryBufferSize(2_000_000)).hasMessageContaining("telemetryBufferSize").hasMessageContaining("2000000");
+    }
+
+    @Test
+    void telemetry_is_off_by_default_and_on_with_an_ingest_token() {
+        PhasegateConfig off = PhasegateConfig.builder(URI.create("http://x"), "t").build();
+        assertThat(off.telemetryEnabled()).isFalse();
+        assertThat(off.telemetryFlushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(off.telemetryBufferSize()).isEqualTo(10_000);
+        PhasegateConfig on = PhasegateConfig.builder(URI.create("http://x"), "t").ingestToken("phg_secret_ingest").build();
+        assertThat(on.telemetryEnabled()).isTrue();
+        assertThat(on.toString()).doesNotContain("phg_secret_ingest");
     }
 }
