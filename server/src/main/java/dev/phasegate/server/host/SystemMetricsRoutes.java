@@ -51,6 +51,14 @@ public final class SystemMetricsRoutes {
                     + "; at most " + MAX_POINTS + " are answered: choose a step of at least "
                     + Duration.ofMillis(ceilDiv(range.toMillis(), MAX_POINTS))));
         }
+        return points(sampler, from, to, step);
+    }
+
+    /**
+     * Averages per step over [from, to): this node's samples from memory as far back as memory reaches, and
+     * the store for older ones and for other nodes, so each sample counts once even if its write failed.
+     */
+    static Map<String, Object> points(HostSampler sampler, Instant from, Instant to, Duration step) {
         Bucketing buckets = new Bucketing(from, step);
         Instant ownSince = sampler.oldestInMemory().filter(o -> o.isBefore(to)).orElse(to);
         sampler.database().withHandle(h -> {

@@ -184,6 +184,35 @@ abstract class HostSamplerContract {
         sampler.close();
     }
 
+    @Test
+    void averages_per_step_count_each_sample_once_from_memory_and_store_and_include_other_nodes() {
+        HostSampler sampler = sampler(steadyProbe(), monitoring(Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(1)), "n1");
+        sampler.start();
+        for (int i = 0; i < 24; i++) { // T0+5s .. T0+120s; memory keeps T0+60s on, the store all 24
+            clock.advance(Duration.ofSeconds(5));
+            sampler.tick();
+        }
+        db.withHandle(h -> {
+            HostSampleStore s = new HostSampleStore();
+            s.insert(h, "other", sample(T0.plusSeconds(30)));   // cpu 10
+            s.insert(h, "other", sample(T0.plusSeconds(90)));   // cpu 10
+            s.insert(h, "other", sample(T0.plusSeconds(120)));  // at "to": outside [from, to)
+            return null;
+        });
+        @SuppressWarnings("unchecked")
+        java.util.List<java.util.Map<String, Object>> points = (java.util.List<java.util.Map<String, Object>>)
+                SystemMetricsRoutes.points(sampler, T0, T0.plusSeconds(120), Duration.ofMinutes(1)).get("points");
+
+        assertThat(points).hasSize(2);
+        // First minute: 11 own samples (T0+5s .. T0+55s, from the store) at 25 % and one other at 10 %.
+        assertThat(points.get(0)).containsEntry("at", T0).containsEntry("samples", 12L);
+        assertThat((double) points.get(0).get("systemCpuPercent")).isCloseTo((11 * 25.0 + 10) / 12, org.assertj.core.api.Assertions.within(1e-9));
+        // Second minute: 12 own samples (T0+60s .. T0+115s, from memory, also stored) and one other.
+        assertThat(points.get(1)).containsEntry("at", T0.plusSeconds(60)).containsEntry("samples", 13L);
+        assertThat((double) points.get(1).get("netRxBytesPerSecond")).isCloseTo((12 * 1_000.0 + 100) / 13, org.assertj.core.api.Assertions.within(1e-9));
+        sampler.close();
+    }
+
     static HostSample sample(Instant at) {
         return new HostSample(at, 10, 1, 50, 500, 40, 1_000, 100, 50, 10, 100, 0.5, 2, 20);
     }
