@@ -10,7 +10,11 @@ import dev.phasegate.server.enrollment.EnrollmentRoutes;
 import dev.phasegate.server.enrollment.EnrollmentService;
 import dev.phasegate.server.gate.GateRoutes;
 import dev.phasegate.server.gate.GateService;
+import dev.phasegate.server.host.HostMeters;
+import dev.phasegate.server.host.HostSampler;
+import dev.phasegate.server.host.SystemMetricsRoutes;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.prometheus.Exposition;
 import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
 import dev.phasegate.server.rollout.RolloutRoutes;
@@ -21,6 +25,7 @@ import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +53,19 @@ public final class Phasegate implements AutoCloseable {
     private final RulesCache rules;
     private final SdkRoutes sdk;
     private final AlertBook alerts;
+    private final Exposition exposition;
+    private final HostSampler host;
 
-    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts) {
+    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
+                      Exposition exposition, HostSampler host) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
         this.rules = rules;
         this.sdk = sdk;
         this.alerts = alerts;
+        this.exposition = exposition;
+        this.host = host;
     }
 
     /**
@@ -65,6 +75,8 @@ public final class Phasegate implements AutoCloseable {
     public static Phasegate start(Settings settings, Clock clock, PrintStream console) {
         Database db = Database.open(settings);
         RulesCache rules = null;
+        Exposition exposition = new Exposition();
+        HostSampler host = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -87,6 +99,10 @@ public final class Phasegate implements AutoCloseable {
             });
 
             HttpApi http = new HttpApi(tokens, settings.maxBodyBytes(), settings.host(), settings.port());
+            host = HostSampler.start(settings, db, clock);
+            exposition.bind(new HostMeters(host));
+            exposition.register(http, settings.monitoring().metricsPublic());
+            SystemMetricsRoutes.register(http, host, clock);
             http.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             http.app().get("/readyz", ctx -> {
                 boolean ready = db.ping();
@@ -102,8 +118,12 @@ public final class Phasegate implements AutoCloseable {
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host);
         } catch (RuntimeException e) {
+            if (host != null) {
+                host.close();
+            }
+            exposition.close();
             if (rules != null) {
                 rules.close();
             }
@@ -130,10 +150,22 @@ public final class Phasegate implements AutoCloseable {
         return alerts;
     }
 
+    /** This node's meter registry, served at {@code /metrics}: bind components' meters to it. */
+    public MeterRegistry meters() {
+        return exposition.registry();
+    }
+
+    /** This node's recent host samples, for guards. */
+    public HostSampler host() {
+        return host;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        host.close();
+        exposition.close();
         rules.close();
         db.close();
     }
