@@ -173,9 +173,9 @@ public final class GuardReader {
 
     private static ToDoubleFunction<HostSample> hostValue(GuardMetric metric) {
         return switch (metric) {
-            case CPU_PERCENT -> HostSample::cpuPercent;
-            case MEMORY_PERCENT -> HostSample::memoryPercent;
-            case DISK_PERCENT -> HostSample::diskPercent;
+            case CPU_PERCENT -> HostSample::systemCpuPercent;
+            case MEMORY_PERCENT -> HostSample::memoryUsedPercent;
+            case DISK_PERCENT -> HostSample::diskUsedPercent;
             default -> throw new IllegalArgumentException(metric + " is not a host metric");
         };
     }
