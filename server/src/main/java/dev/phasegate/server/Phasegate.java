@@ -17,6 +17,7 @@ import dev.phasegate.server.sdk.RulesCache;
 import dev.phasegate.server.sdk.SdkInstances;
 import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
+import dev.phasegate.server.telemetry.Telemetry;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
 import org.slf4j.Logger;
@@ -45,13 +46,15 @@ public final class Phasegate implements AutoCloseable {
     private final TokenService tokens;
     private final RulesCache rules;
     private final SdkRoutes sdk;
+    private final Telemetry telemetry;
 
-    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk) {
+    private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, Telemetry telemetry) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
         this.rules = rules;
         this.sdk = sdk;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -61,6 +64,7 @@ public final class Phasegate implements AutoCloseable {
     public static Phasegate start(Settings settings, Clock clock, PrintStream console) {
         Database db = Database.open(settings);
         RulesCache rules = null;
+        Telemetry telemetry = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -94,10 +98,14 @@ public final class Phasegate implements AutoCloseable {
             AuditRoutes.register(http, db, audit);
             SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
+            telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk);
+            return new Phasegate(db, http, tokens, rules, sdk, telemetry);
         } catch (RuntimeException e) {
+            if (telemetry != null) {
+                telemetry.close();
+            }
             if (rules != null) {
                 rules.close();
             }
@@ -119,10 +127,16 @@ public final class Phasegate implements AutoCloseable {
         return rules;
     }
 
+    /** Telemetry rollups: the view guards read, the meters to bind. */
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        telemetry.close();
         rules.close();
         db.close();
     }
