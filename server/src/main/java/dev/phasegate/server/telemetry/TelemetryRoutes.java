@@ -36,6 +36,11 @@ final class TelemetryRoutes {
     /** More points than this are refused: no chart shows them, and each costs sketch merges. */
     static final int MAX_POINTS = 2_000;
     private static final Pattern STEP = Pattern.compile("(\\d{1,9})(s|m|h|d)");
+    /** The shared mapper leaves nulls out; a chart needs them in ("no data" is not "zero"). */
+    private static final com.fasterxml.jackson.databind.ObjectWriter WITH_NULLS = Json.MAPPER.copy()
+            .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS, com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS))
+            .writer();
 
     private TelemetryRoutes() {
     }
@@ -74,8 +79,8 @@ final class TelemetryRoutes {
                 throw new PhasegateException.Invalid(new Problem("step", "gives " + points + " points from " + from + " to " + to
                         + "; at most " + MAX_POINTS + " are served: use a larger step or a shorter range"));
             }
-            ctx.json(metrics.query(key, Instant.ofEpochMilli(alignedFrom), Instant.ofEpochMilli(alignedTo), step,
-                    rules == null ? 0 : rules.currentPhase()));
+            ctx.contentType("application/json").result(WITH_NULLS.writeValueAsString(metrics.query(key,
+                    Instant.ofEpochMilli(alignedFrom), Instant.ofEpochMilli(alignedTo), step, rules == null ? 0 : rules.currentPhase())));
         }, Permission.READ);
     }
 

@@ -282,4 +282,26 @@ class EventIngestHttpTest {
         assertThat(server.get("/api/v1/rollouts/shop/metrics", ingest).status()).isEqualTo(403);
         assertThat(server.post("/api/v1/events", server.token("sdk"), "[]").status()).isEqualTo(403);
     }
+
+    @Test
+    void meters_count_stored_and_rejected_events_and_label_series_by_rollout_cohort_and_phase() {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        server.node().telemetry().meters().bindTo(registry);
+        double stored = registry.get("phasegate.telemetry.events.stored").functionCounter().count();
+        double badRatings = registry.get("phasegate.telemetry.events.rejected").tag("reason", "rating").functionCounter().count();
+        double unknown = registry.get("phasegate.telemetry.events.rejected").tag("reason", "unknown_field").functionCounter().count();
+        TestServer.Response r = post("[" + request("shop", "alice", "10", "error") + ","
+                + "{\"type\":\"feedback\",\"timestamp\":\"" + now(0) + "\",\"rollout\":\"shop\",\"rating\":9},"
+                + "{\"type\":\"feedback\",\"timestamp\":\"" + now(0) + "\",\"rollout\":\"shop\",\"rating\":3,\"mood\":\"meh\"}]");
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(registry.get("phasegate.telemetry.events.stored").functionCounter().count()).isEqualTo(stored + 1);
+        assertThat(registry.get("phasegate.telemetry.events.rejected").tag("reason", "rating").functionCounter().count()).isEqualTo(badRatings + 1);
+        assertThat(registry.get("phasegate.telemetry.events.rejected").tag("reason", "unknown_field").functionCounter().count()).isEqualTo(unknown + 1);
+        assertThat(registry.get("phasegate.telemetry.errors").tags("rollout", "shop", "cohort", "beta", "phase", "2").functionCounter().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("phasegate.telemetry.error.rate.last.minute").tags("rollout", "shop", "cohort", "beta", "phase", "2").gauge().value())
+                .isPositive();
+        assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags()).extracting(io.micrometer.core.instrument.Tag::getKey)
+                .isSubsetOf("rollout", "cohort", "phase", "reason", "outcome"));
+    }
 }
