@@ -92,6 +92,11 @@ final class BenchNode implements AutoCloseable {
         return node.port();
     }
 
+    /** The node itself, for checks of its state after a run. */
+    dev.phasegate.server.Phasegate phasegate() {
+        return node;
+    }
+
     String adminToken() {
         return adminToken;
     }

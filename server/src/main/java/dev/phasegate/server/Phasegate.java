@@ -23,6 +23,7 @@ import dev.phasegate.server.sdk.RulesCache;
 import dev.phasegate.server.sdk.SdkInstances;
 import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
+import dev.phasegate.server.telemetry.Telemetry;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,9 +56,10 @@ public final class Phasegate implements AutoCloseable {
     private final AlertBook alerts;
     private final Exposition exposition;
     private final HostSampler host;
+    private final Telemetry telemetry;
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -66,6 +68,7 @@ public final class Phasegate implements AutoCloseable {
         this.alerts = alerts;
         this.exposition = exposition;
         this.host = host;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -77,6 +80,7 @@ public final class Phasegate implements AutoCloseable {
         RulesCache rules = null;
         Exposition exposition = new Exposition();
         HostSampler host = null;
+        Telemetry telemetry = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -116,10 +120,15 @@ public final class Phasegate implements AutoCloseable {
             AlertRoutes.register(http, alerts);
             SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
+            telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
+            exposition.bind(telemetry.meters());
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry);
         } catch (RuntimeException e) {
+            if (telemetry != null) {
+                telemetry.close();
+            }
             if (host != null) {
                 host.close();
             }
@@ -160,10 +169,16 @@ public final class Phasegate implements AutoCloseable {
         return host;
     }
 
+    /** Telemetry rollups: the view guards read, the meters to bind. */
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        telemetry.close();
         host.close();
         exposition.close();
         rules.close();
