@@ -13,6 +13,8 @@ sealed interface TelemetryEvent {
 
     /** The server's limit on a feedback comment. */
     int MAX_COMMENT_LENGTH = 2_000;
+    /** The server's limit for a request's route (a route template, not a URL with its query). */
+    int MAX_ROUTE_LENGTH = 200;
 
     long timestampMillis();
 
@@ -40,6 +42,10 @@ sealed interface TelemetryEvent {
             return common("request", this).or(() -> {
                 if (!Double.isFinite(latencyMs) || latencyMs < 0) {
                     return invalid("request.latency", "latency must be zero or more, was " + millis(latencyMs));
+                }
+                if (route != null && route.length() > MAX_ROUTE_LENGTH) {
+                    return invalid("request.route", "route is " + route.length() + " characters long; at most "
+                            + MAX_ROUTE_LENGTH + " are allowed");
                 }
                 return text("request.route", "route", route);
             });
