@@ -24,6 +24,12 @@ import dev.phasegate.server.sdk.SdkInstances;
 import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.telemetry.Telemetry;
+import dev.phasegate.server.guard.DecisionLog;
+import dev.phasegate.server.guard.GuardEngine;
+import dev.phasegate.server.guard.GuardReader;
+import dev.phasegate.server.guard.GuardRoutes;
+import dev.phasegate.server.prometheus.PrometheusQuery;
+import java.net.URI;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,9 +63,10 @@ public final class Phasegate implements AutoCloseable {
     private final Exposition exposition;
     private final HostSampler host;
     private final Telemetry telemetry;
+    private final GuardEngine guards;
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host, Telemetry telemetry) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -69,6 +76,7 @@ public final class Phasegate implements AutoCloseable {
         this.exposition = exposition;
         this.host = host;
         this.telemetry = telemetry;
+        this.guards = guards;
     }
 
     /**
@@ -81,6 +89,7 @@ public final class Phasegate implements AutoCloseable {
         Exposition exposition = new Exposition();
         HostSampler host = null;
         Telemetry telemetry = null;
+        GuardEngine guards = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -122,10 +131,20 @@ public final class Phasegate implements AutoCloseable {
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
             exposition.bind(telemetry.meters());
+            DecisionLog decisions = new DecisionLog(db);
+            URI prometheusUrl = settings.monitoring().prometheusUrl();
+            GuardReader reader = new GuardReader(telemetry.view(), host,
+                    prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
+            guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
+                    settings.monitoring().retention()).start(settings.monitoring().guardInterval());
+            GuardRoutes.register(http, db, rolloutRepository, decisions);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards);
         } catch (RuntimeException e) {
+            if (guards != null) {
+                guards.close();
+            }
             if (telemetry != null) {
                 telemetry.close();
             }
@@ -169,6 +188,11 @@ public final class Phasegate implements AutoCloseable {
         return host;
     }
 
+    /** The guard engine: evaluates every watched rollout's guards each {@code guardInterval}. */
+    public GuardEngine guards() {
+        return guards;
+    }
+
     /** Telemetry rollups: the view guards read, the meters to bind. */
     public Telemetry telemetry() {
         return telemetry;
@@ -178,6 +202,7 @@ public final class Phasegate implements AutoCloseable {
     public void close() {
         sdk.close();
         http.stop();
+        guards.close();
         telemetry.close();
         host.close();
         exposition.close();

@@ -140,7 +140,8 @@ public final class PlanValidator {
                 problems.add(new Problem(at + ".scope", "must be system for " + g.metric().planName()
                         + ", which is measured on the host, was " + g.scope().planName()));
             }
-            if (!g.metric().host() && g.metric() != GuardMetric.PROMQL && g.scope() == GuardScope.SYSTEM) {
+            if (!g.metric().host() && g.metric() != GuardMetric.PROMQL && g.metric() != GuardMetric.CUSTOM
+                    && g.scope() == GuardScope.SYSTEM) {
                 problems.add(new Problem(at + ".scope", "must be beta or control for " + g.metric().planName()
                         + ", which is measured from telemetry, was system"));
             }

@@ -14,6 +14,7 @@ import dev.phasegate.server.prometheus.PromResult;
 import dev.phasegate.server.prometheus.PrometheusQuery;
 import dev.phasegate.server.telemetry.Aggregate;
 import dev.phasegate.server.telemetry.Cohort;
+import dev.phasegate.server.telemetry.MetricStat;
 import dev.phasegate.server.telemetry.TelemetryView;
 import dev.phasegate.server.telemetry.TimedAggregate;
 
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -63,13 +65,13 @@ public final class GuardReader {
             double max = samples.stream().mapToDouble(hostValue(metric)).max().orElse(Double.NaN);
             return Reading.of(avg, samples.size(), Map.of("average", avg, "max", max));
         }
-        Aggregate a = telemetry.window(rollout, cohort(guard), guard.phase(), from, to);
         if (metric == GuardMetric.CUSTOM) {
-            return a.metric(guard.metricName())
+            return customMetric(rollout, guard, from, to)
                     .map(m -> Reading.of(m.average(), m.count(), Map.<String, Object>of("average", m.average(),
                             "min", m.min(), "max", m.max(), "count", m.count())))
                     .orElseGet(() -> Reading.empty("no '" + guard.metricName() + "' metric events in the window"));
         }
+        Aggregate a = telemetry.window(rollout, cohort(guard), guard.phase(), from, to);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("requests", a.requests());
         figures.put("errors", a.errors());
@@ -124,7 +126,7 @@ public final class GuardReader {
         } else {
             for (TimedAggregate t : telemetry.series(rollout, cohort(guard), guard.phase(), from, to, TREND_STEP)) {
                 double value = metric == GuardMetric.CUSTOM
-                        ? t.aggregate().metric(guard.metricName()).map(m -> m.average()).orElse(Double.NaN)
+                        ? t.aggregate().metric(guard.metricName()).map(MetricStat::average).orElse(Double.NaN)
                         : metricValue(metric, t.aggregate());
                 if (Double.isFinite(value)) {
                     // A bucket is stamped at its middle, so a fit over buckets is not biased by half a step.
@@ -144,6 +146,22 @@ public final class GuardReader {
             figures.put("timeToCrossSeconds", f.timeToCross().toSeconds());
         }
         return new TrendReading(f.outcome(), f.samples(), f.predicted(), f.lower(), f.upper(), figures, f.explanation(), null);
+    }
+
+    /** Scope system reads the application's metric events of both cohorts (most such metrics name no user). */
+    private Optional<MetricStat> customMetric(String rollout, Guard guard, Instant from, Instant to) {
+        if (guard.scope() != GuardScope.SYSTEM) {
+            return telemetry.window(rollout, cohort(guard), guard.phase(), from, to).metric(guard.metricName());
+        }
+        Optional<MetricStat> beta = telemetry.window(rollout, Cohort.BETA, null, from, to).metric(guard.metricName());
+        Optional<MetricStat> control = telemetry.window(rollout, Cohort.CONTROL, null, from, to).metric(guard.metricName());
+        if (beta.isEmpty() || control.isEmpty()) {
+            return beta.isPresent() ? beta : control;
+        }
+        MetricStat b = beta.get();
+        MetricStat c = control.get();
+        return Optional.of(new MetricStat(b.count() + c.count(), b.sum() + c.sum(), Math.min(b.min(), c.min()),
+                Math.max(b.max(), c.max())));
     }
 
     private Reading promql(Guard guard, Instant at) {

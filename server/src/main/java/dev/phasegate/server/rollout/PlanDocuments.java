@@ -198,7 +198,8 @@ public final class PlanDocuments {
     }
 
     private static GuardScope defaultScope(GuardMetric metric) {
-        return metric != null && (metric.host() || metric == GuardMetric.PROMQL) ? GuardScope.SYSTEM : GuardScope.BETA;
+        return metric != null && (metric.host() || metric == GuardMetric.PROMQL || metric == GuardMetric.CUSTOM)
+                ? GuardScope.SYSTEM : GuardScope.BETA;
     }
 
     /** The reference policy: a hurting host pauses, hurting users roll back; what Phasegate cannot judge only alerts. */

@@ -1,5 +1,6 @@
 package dev.phasegate.server.alert;
 
+import dev.phasegate.server.testing.TestClock;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditEvent;
@@ -38,7 +39,7 @@ abstract class AlertBookContract {
     TestStore store;
     Database db;
     AuditLog audit = new AuditLog();
-    FakeClock clock;
+    TestClock clock;
     AlertBook book;
     List<AlertTransition> heard;
     String rollout;
@@ -63,7 +64,7 @@ abstract class AlertBookContract {
 
     @BeforeEach
     void freshBook(TestInfo info) {
-        clock = new FakeClock(START);
+        clock = new TestClock(START);
         book = new AlertBook(db, audit, clock);
         heard = new ArrayList<>();
         book.onTransition(heard::add);

@@ -1,5 +1,6 @@
 package dev.phasegate.server.host;
 
+import dev.phasegate.server.testing.TestClock;
 import dev.phasegate.server.config.Monitoring;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.testing.TestStore;
@@ -26,7 +27,7 @@ abstract class HostSamplerContract {
 
     TestStore store;
     Database db;
-    MutableClock clock;
+    TestClock clock;
     ScheduledExecutorService scheduler;
 
     abstract TestStore.Kind kind();
@@ -35,7 +36,7 @@ abstract class HostSamplerContract {
     void open() {
         store = TestStore.create(kind());
         db = Database.open(store.settings());
-        clock = new MutableClock(T0);
+        clock = new TestClock(T0);
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -154,7 +155,7 @@ abstract class HostSamplerContract {
 
     @Test
     void the_scheduled_loop_survives_a_failing_reading_and_counts_it() {
-        clock = new MutableClock(T0, Duration.ofSeconds(1)); // each tick sees a second pass
+        clock = new TestClock(T0, Duration.ofSeconds(1)); // each tick sees a second pass
         AtomicInteger reads = new AtomicInteger();
         HostProbe steady = steadyProbe();
         HostProbe flaky = at -> {

@@ -48,6 +48,7 @@ class GuardDocumentsTest {
         Guard custom = plan.guards().get(3);
         assertThat(custom.metric()).isEqualTo(GuardMetric.CUSTOM);
         assertThat(custom.metricName()).isEqualTo("order-queue-depth");
+        assertThat(custom.scope()).isEqualTo(GuardScope.SYSTEM);
         assertThat(custom.window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(custom.minSamples()).isEqualTo(1);
         Guard promql = plan.guards().get(4);

@@ -1,5 +1,6 @@
 package dev.phasegate.server.telemetry;
 
+import dev.phasegate.server.testing.TestClock;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.testing.TestStore;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,7 @@ abstract class RollupStoreContract {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private TestStore testStore;
     private Database db;
-    private MutableClock clock;
+    private TestClock clock;
     private Rollups rollups;
     private RollupStore store;
     private RollupJobs jobs;
@@ -29,7 +30,7 @@ abstract class RollupStoreContract {
     void open() {
         testStore = newStore();
         db = Database.open(testStore.settings());
-        clock = new MutableClock(T0);
+        clock = new TestClock(T0);
         rollups = new Rollups(clock, Duration.ofHours(1));
         store = new RollupStore();
         jobs = new RollupJobs(db, store, rollups, clock, Duration.ofDays(30), "node-a");

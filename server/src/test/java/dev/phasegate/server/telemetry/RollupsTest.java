@@ -1,5 +1,6 @@
 package dev.phasegate.server.telemetry;
 
+import dev.phasegate.server.testing.TestClock;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,7 @@ class RollupsTest {
 
     @Test
     void concurrent_ingest_loses_no_counts() throws Exception {
-        Rollups rollups = new Rollups(new MutableClock(T0), Duration.ofHours(1));
+        Rollups rollups = new Rollups(new TestClock(T0), Duration.ofHours(1));
         Series beta = rollups.series("r", Cohort.BETA, 1);
         int threads = 8;
         int batches = 200;
@@ -109,7 +110,7 @@ class RollupsTest {
 
     @Test
     void series_has_one_aggregate_per_step_including_empty_ones() {
-        Rollups rollups = new Rollups(new MutableClock(T0), Duration.ofHours(1));
+        Rollups rollups = new Rollups(new TestClock(T0), Duration.ofHours(1));
         Series control = rollups.series("r", Cohort.CONTROL, 0);
         IdentityHashMap<Bucket, List<Event>> grouped = new IdentityHashMap<>();
         long t = T0.toEpochMilli();

@@ -37,7 +37,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Settings settings) {
-        return new TestServer(Phasegate.start(settings, Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream())));
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** A server whose every component reads {@code clock} (e.g. a {@link TestClock} the test moves). */
+    public static TestServer start(Settings settings, Clock clock) {
+        return new TestServer(Phasegate.start(settings, clock, new PrintStream(new ByteArrayOutputStream())));
     }
 
     public String base() {

@@ -1,4 +1,4 @@
-package dev.phasegate.server.host;
+package dev.phasegate.server.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,23 +6,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand; {@code step} (if set) also advances it on every read. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand instead of sleeping; {@code step} (if set) also advances it on every read. */
+public final class TestClock extends Clock {
 
-    private volatile Instant now;
+    private Instant now;
     private final Duration step;
 
-    MutableClock(Instant start, Duration step) {
+    public TestClock(Instant start, Duration step) {
         this.now = start;
         this.step = step;
     }
 
-    MutableClock(Instant start) {
+    public TestClock(Instant start) {
         this(start, Duration.ZERO);
     }
 
-    void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public synchronized void set(Instant at) {
+        now = at;
     }
 
     @Override
@@ -39,6 +43,6 @@ final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("tests use UTC");
     }
 }
