@@ -39,6 +39,7 @@ class AuthorizationMatrixTest {
     private static final Set<String> OPERATE = Set.of("admin", "operator");
     private static final Set<String> EVALUATE = Set.of("admin", "operator", "sdk");
     private static final Set<String> ADMINISTER = Set.of("admin");
+    private static final Set<String> INGEST = Set.of("admin", "ingest");
 
     static List<Route> routes() {
         String plan = "{\"phases\":[{\"name\":\"p\",\"capacity\":5,\"features\":[\"m-f9\"]}]}";
@@ -60,7 +61,22 @@ class AuthorizationMatrixTest {
                 new Route("GET", "/api/v1/audit", null, READ),
                 new Route("POST", "/api/v1/tokens", "{\"kind\":\"sdk\",\"name\":\"x\"}", ADMINISTER),
                 new Route("GET", "/api/v1/tokens", null, ADMINISTER),
-                new Route("DELETE", "/api/v1/tokens/tok_unknown", null, ADMINISTER));
+                new Route("DELETE", "/api/v1/tokens/tok_unknown", null, ADMINISTER),
+                new Route("POST", "/api/v1/events", "[{\"type\":\"metric\",\"timestamp\":\"" + java.time.Instant.now()
+                        + "\",\"rollout\":\"m\",\"name\":\"q\",\"value\":1}]", INGEST),
+                new Route("GET", "/api/v1/rollouts/m/metrics", null, READ),
+                new Route("GET", "/api/v1/system/metrics", null, READ),
+                new Route("GET", "/api/v1/rollouts/m/guards", null, READ),
+                new Route("GET", "/api/v1/rollouts/m/decisions", null, READ),
+                new Route("GET", "/api/v1/decisions/1", null, READ),
+                new Route("GET", "/api/v1/alerts", null, READ),
+                new Route("GET", "/api/v1/alerts/1", null, READ),
+                new Route("POST", "/api/v1/alerts/1/ack", "{}", OPERATE),
+                new Route("GET", "/api/v1/silences", null, READ),
+                new Route("POST", "/api/v1/silences", "{\"matchers\":[{\"name\":\"rollout\",\"value\":\"m\"}],"
+                        + "\"endsAt\":\"" + java.time.Instant.now().plusSeconds(3600) + "\",\"comment\":\"maintenance\"}", OPERATE),
+                new Route("POST", "/api/v1/silences/999/expire", "", OPERATE),
+                new Route("GET", "/metrics", null, READ));
     }
 
     static Stream<Arguments> cases() {
