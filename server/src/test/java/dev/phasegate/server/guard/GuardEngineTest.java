@@ -34,6 +34,7 @@ class GuardEngineTest {
               - {name: vs-control, kind: comparison, metric: error-rate, for: 0s}
               - {name: upstream, metric: promql, query: 'sum(up)', warning: 1, critical: 2}
               - {name: queue, metric: custom, metricName: order-queue, warning: 100, critical: 500, for: 0s}
+              - {name: latency-trend, kind: trend, metric: p95-latency, critical: 2, window: 5m, horizon: 30m, for: 0s}
             """;
 
     private TestStore store;
@@ -125,6 +126,36 @@ class GuardEngineTest {
     }
 
     @Test
+    void a_latency_climbing_towards_critical_is_forecast_to_cross_and_warns() {
+        for (int step = 0; step < 30; step++) {
+            latency(100, 100 + 30 * step);
+            clock.advance(Duration.ofSeconds(10));
+        }
+        tick();
+
+        JsonNode trend = latest("latency-trend");
+        assertThat(trend.get("result").asText()).as(trend.toString()).isEqualTo("warning");
+        assertThat(trend.get("explanation").asText()).containsIgnoringCase("predicted to cross critical (2.000) in ~6 minutes");
+        // 3 ms a second from about 0.97 s: 2 s is about 340 s away.
+        assertThat(trend.get("figures").get("timeToCrossSeconds").asLong()).isBetween(240L, 480L);
+        assertThat(trend.get("figures").get("rSquared").asDouble()).isGreaterThan(0.9);
+        assertThat(alert("latency-trend", "warning", "breach").get("state").asText()).isEqualTo("firing");
+        assertThat(alertOrNull("latency-trend", "critical", "breach", null)).isNull();
+    }
+
+    @Test
+    void a_flat_latency_is_no_trend_warning() {
+        for (int step = 0; step < 30; step++) {
+            latency(100, 300);
+            clock.advance(Duration.ofSeconds(10));
+        }
+        tick();
+
+        assertThat(latest("latency-trend").get("result").asText()).isIn("ok", "insufficient-data");
+        assertThat(alertOrNull("latency-trend", "warning", "breach", null)).isNull();
+    }
+
+    @Test
     void too_few_requests_are_insufficient_data_and_raise_no_alert() {
         traffic(50, 25, 50, 0);
         tick();
@@ -178,6 +209,18 @@ class GuardEngineTest {
         TestServer.Response r = server.postJson("/api/v1/events", ingest, events);
         assertThat(r.status()).as(r.raw()).isEqualTo(202);
         assertThat(r.json().get("stored").asInt()).isEqualTo(beta + control);
+    }
+
+    /** Beta requests one second ago, all with the same latency. */
+    private void latency(int requests, int latencyMs) {
+        long at = clock.instant().minusSeconds(1).toEpochMilli();
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            Map<String, Object> e = request("b" + (i % 10), at, false);
+            e.put("latencyMs", latencyMs);
+            events.add(e);
+        }
+        assertThat(server.postJson("/api/v1/events", ingest, events).status()).isEqualTo(202);
     }
 
     private static Map<String, Object> request(String user, long at, boolean error) {
