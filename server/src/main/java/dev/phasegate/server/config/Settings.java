@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  */
 public record Settings(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-                       int dbPoolSize, String adminToken, long maxBodyBytes, Monitoring monitoring) {
+                       int dbPoolSize, String adminToken, long maxBodyBytes, Monitoring monitoring,
+                       Notifications notifications) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -47,24 +48,32 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
         return "Settings[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", dbUrl="
                 + (dbUrl == null ? null : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***")) + ", dbUser=" + dbUser
                 + ", dbPoolSize=" + dbPoolSize + ", adminToken=" + (adminToken == null ? null : "***")
-                + ", maxBodyBytes=" + maxBodyBytes + ", monitoring=" + monitoring + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", monitoring=" + monitoring
+                + ", notifications=" + notifications + "]";
     }
 
     /** Settings with the default {@link Monitoring}. */
     public Settings(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                     int dbPoolSize, String adminToken, long maxBodyBytes) {
-        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes, Monitoring.DEFAULTS);
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes, Monitoring.DEFAULTS,
+                Notifications.DEFAULTS);
     }
 
     /** A copy with another port. */
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
-                monitoring);
+                monitoring, notifications);
     }
 
     /** A copy with other monitoring settings. */
     public Settings withMonitoring(Monitoring newMonitoring) {
         return new Settings(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
-                newMonitoring);
+                newMonitoring, notifications);
+    }
+
+    /** A copy with other notification settings. */
+    public Settings withNotifications(Notifications newNotifications) {
+        return new Settings(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
+                monitoring, newNotifications);
     }
 }

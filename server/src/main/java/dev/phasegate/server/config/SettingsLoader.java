@@ -45,7 +45,17 @@ Map.entry("host", "PHASEGATE_HOST"),
             Map.entry("hostSampleInterval", "PHASEGATE_HOST_SAMPLE_INTERVAL"),
             Map.entry("guardInterval", "PHASEGATE_GUARD_INTERVAL"),
             Map.entry("prometheusUrl", "PHASEGATE_PROMETHEUS_URL"),
-            Map.entry("metricsPublic", "PHASEGATE_METRICS_PUBLIC"));
+            Map.entry("metricsPublic", "PHASEGATE_METRICS_PUBLIC"),
+            Map.entry("smtpHost", "PHASEGATE_SMTP_HOST"),
+            Map.entry("smtpPort", "PHASEGATE_SMTP_PORT"),
+            Map.entry("smtpFrom", "PHASEGATE_SMTP_FROM"),
+            Map.entry("smtpUser", "PHASEGATE_SMTP_USER"),
+            Map.entry("smtpPassword", "PHASEGATE_SMTP_PASSWORD"),
+            Map.entry("smtpStartTls", "PHASEGATE_SMTP_START_TLS"),
+            Map.entry("webhookSecret", "PHASEGATE_WEBHOOK_SECRET"),
+            Map.entry("webhookTimeout", "PHASEGATE_WEBHOOK_TIMEOUT"),
+            Map.entry("publicUrl", "PHASEGATE_PUBLIC_URL"),
+            Map.entry("insufficientDataGrace", "PHASEGATE_INSUFFICIENT_DATA_GRACE"));
 
     private static final Set<String> KNOWN = ENV.keySet();
 
@@ -100,11 +110,60 @@ Map.entry("host", "PHASEGATE_HOST"),
             errors.add(describe("adminToken") + " is too short: use at least 22 random characters (128 bits)");
         }
         Monitoring monitoring = monitoring(errors);
+        Notifications notifications = notifications(errors);
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
         return new Settings(host, port, dataDir, dbUrl, text("dbUser", null), text("dbPassword", null), pool, adminToken,
-                maxBody, monitoring);
+                maxBody, monitoring, notifications);
+    }
+
+    private Notifications notifications(List<String> errors) {
+        String smtpHost = text("smtpHost", null);
+        int smtpPort = integer("smtpPort", Notifications.DEFAULT_SMTP_PORT, 1, 65535, errors);
+        String from = text("smtpFrom", Notifications.DEFAULT_SMTP_FROM);
+        if (!from.matches("[^@\\s]+@[^@\\s]+")) {
+            errors.add(describe("smtpFrom") + " must be an email address, was '" + from + "'");
+        }
+        boolean startTls = bool("smtpStartTls", false, errors);
+        String secret = text("webhookSecret", null);
+        if (secret != null && secret.length() < 22) {
+            errors.add(describe("webhookSecret") + " is too short: use at least 22 random characters (128 bits)");
+        }
+        Duration timeout = duration("webhookTimeout", Notifications.DEFAULT_WEBHOOK_TIMEOUT, Duration.ofMillis(100), errors);
+        URI publicUrl = httpUrl("publicUrl", "https://phasegate.example.com", errors);
+        Duration grace = duration("insufficientDataGrace", Notifications.DEFAULT_INSUFFICIENT_DATA_GRACE, Duration.ZERO, errors);
+        return new Notifications(smtpHost, smtpPort, from, text("smtpUser", null), text("smtpPassword", null), startTls,
+                secret, timeout, publicUrl, grace);
+    }
+
+    private boolean bool(String name, boolean fallback, List<String> errors) {
+        String raw = text(name, null);
+        if (raw == null) {
+            return fallback;
+        }
+        if (raw.strip().equalsIgnoreCase("true") || raw.strip().equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw.strip());
+        }
+        errors.add(describe(name) + " must be true or false, was '" + raw + "'");
+        return fallback;
+    }
+
+    private URI httpUrl(String name, String example, List<String> errors) {
+        String raw = text(name, null);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(raw.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        errors.add(describe(name) + " must be an http(s) URL such as " + example + ", was '" + raw + "'");
+        return null;
     }
 
     private Monitoring monitoring(List<String> errors) {
@@ -118,28 +177,8 @@ Map.entry("host", "PHASEGATE_HOST"),
             errors.add(describe("maxEventAge") + " (" + Durations.format(age) + ") must not exceed retention ("
                     + Durations.format(retention) + "): such events would be purged as they arrive");
         }
-        URI prometheus = null;
-        String rawUrl = text("prometheusUrl", null);
-        if (rawUrl != null) {
-            try {
-                prometheus = new URI(rawUrl.strip());
-                if (!("http".equals(prometheus.getScheme()) || "https".equals(prometheus.getScheme())) || prometheus.getHost() == null) {
-                    errors.add(describe("prometheusUrl") + " must be an http(s) URL such as http://127.0.0.1:9090, was '" + rawUrl + "'");
-                    prometheus = null;
-                }
-            } catch (URISyntaxException e) {
-                errors.add(describe("prometheusUrl") + " is not a URL: " + e.getMessage());
-            }
-        }
-        boolean metricsPublic = false;
-        String rawPublic = text("metricsPublic", null);
-        if (rawPublic != null) {
-            if (rawPublic.strip().equalsIgnoreCase("true") || rawPublic.strip().equalsIgnoreCase("false")) {
-                metricsPublic = Boolean.parseBoolean(rawPublic.strip());
-            } else {
-                errors.add(describe("metricsPublic") + " must be true or false, was '" + rawPublic + "'");
-            }
-        }
+        URI prometheus = httpUrl("prometheusUrl", "http://127.0.0.1:9090", errors);
+        boolean metricsPublic = bool("metricsPublic", false, errors);
         return new Monitoring(skew, age, retention, memory, host, guard, prometheus, metricsPublic);
     }
 

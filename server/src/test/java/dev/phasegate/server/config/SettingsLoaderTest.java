@@ -53,6 +53,39 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void monitoring_and_notification_settings_are_read_and_checked() throws IOException {
+        Path f = file("""
+                guardInterval: 500ms
+                retention: 7d
+                prometheusUrl: http://127.0.0.1:9090
+                smtpHost: mail.internal
+                smtpPort: 2525
+                smtpPassword: s3cret-pass
+                webhookSecret: abcdefghijklmnopqrstuvwxyz
+                insufficientDataGrace: 2m
+                """);
+        Settings s = new SettingsLoader(Map.of(), Map.of("PHASEGATE_METRICS_PUBLIC", "true"), f).load();
+        assertThat(s.monitoring().guardInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(s.monitoring().retention()).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(s.monitoring().prometheusUrl()).hasToString("http://127.0.0.1:9090");
+        assertThat(s.monitoring().metricsPublic()).isTrue();
+        assertThat(s.notifications().smtpHost()).isEqualTo("mail.internal");
+        assertThat(s.notifications().smtpPort()).isEqualTo(2525);
+        assertThat(s.notifications().insufficientDataGrace()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(s.toString()).doesNotContain("s3cret-pass").doesNotContain("abcdefghijklmnopqrstuvwxyz");
+
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_GUARD_INTERVAL", "soon",
+                "PHASEGATE_PROMETHEUS_URL", "ftp://x", "PHASEGATE_METRICS_PUBLIC", "yes", "PHASEGATE_SMTP_FROM", "nobody",
+                "PHASEGATE_WEBHOOK_SECRET", "short", "PHASEGATE_MAX_EVENT_AGE", "60d"), null).load())
+                .hasMessageContaining("PHASEGATE_GUARD_INTERVAL must be a duration")
+                .hasMessageContaining("PHASEGATE_PROMETHEUS_URL must be an http(s) URL")
+                .hasMessageContaining("PHASEGATE_METRICS_PUBLIC must be true or false")
+                .hasMessageContaining("PHASEGATE_SMTP_FROM must be an email address")
+                .hasMessageContaining("PHASEGATE_WEBHOOK_SECRET is too short")
+                .hasMessageContaining("must not exceed retention");
+    }
+
+    @Test
     void a_bad_port_names_the_setting_and_where_it_came_from() {
         assertThatThrownBy(() -> new SettingsLoader(Map.of("port", "eighty"), Map.of(), null).load())
                 .isInstanceOf(SettingsLoader.InvalidSettingsException.class).hasMessageContaining("--port").hasMessageContaining("eighty");
