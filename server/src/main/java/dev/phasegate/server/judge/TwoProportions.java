@@ -44,10 +44,17 @@ final class TwoProportions {
 
     static Evidence compare(long betaHits, long betaTotal, long controlHits, long controlTotal,
                             double mixingSd, double warningAlpha, double criticalAlpha) {
+        return compare(betaHits, betaTotal, controlHits, controlTotal, 0, mixingSd, warningAlpha, criticalAlpha);
+    }
+
+    /** As above, with {@code extraVariance} added to the estimate's variance (see {@link TailJudge}). */
+    static Evidence compare(long betaHits, long betaTotal, long controlHits, long controlTotal, double extraVariance,
+                            double mixingSd, double warningAlpha, double criticalAlpha) {
         double beta = (betaHits + 1.0) / (betaTotal + 2.0);
         double control = (controlHits + 1.0) / (controlTotal + 2.0);
         double estimate = beta - control;
-        double variance = beta * (1 - beta) / (betaTotal + 2.0) + control * (1 - control) / (controlTotal + 2.0);
+        double variance = beta * (1 - beta) / (betaTotal + 2.0) + control * (1 - control) / (controlTotal + 2.0)
+                + extraVariance;
         double pooled = (betaHits + controlHits + 2.0) / (betaTotal + controlTotal + 4.0);
         double mixingVariance = mixingSd * mixingSd * pooled * (1 - pooled);
 
