@@ -136,7 +136,8 @@ public final class Phasegate implements AutoCloseable {
             GuardReader reader = new GuardReader(telemetry.view(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
-                    settings.monitoring().retention()).start(settings.monitoring().guardInterval());
+                    settings.monitoring().retention(), settings.notifications().insufficientDataGrace())
+                    .start(settings.monitoring().guardInterval());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");

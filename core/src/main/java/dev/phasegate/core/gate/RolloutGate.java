@@ -53,17 +53,18 @@ public final class RolloutGate {
             this.unlocked = rule.unlockedAt() <= currentPhase;
             this.percentage = rule.percentage();
             this.enrolled = enrolled;
-            this.fixedReason = fixedReason(rule, state, featuresWithdrawn);
+            this.fixedReason = fixedReason(rule, state, featuresWithdrawn, unlocked);
             this.fixed = fixedReason != null ? (byte) (fixedReason.enables() ? 1 : 0) : unlocked ? DEPENDS_ON_USER : 0;
         }
 
         /** The reason that holds for every user whatever their membership, or null. */
-        private static Reason fixedReason(FeatureRule rule, RolloutState state, boolean featuresWithdrawn) {
+        private static Reason fixedReason(FeatureRule rule, RolloutState state, boolean featuresWithdrawn, boolean unlocked) {
             if (rule.killSwitch()) {
                 return Reason.KILL_SWITCH;
             }
             return switch (state) {
-                case ROLLING_BACK, ROLLED_BACK -> Reason.ROLLED_BACK;
+                // A rollback serves the phase it reverted to; whatever lies beyond it was rolled back.
+                case ROLLING_BACK, ROLLED_BACK -> featuresWithdrawn || !unlocked ? Reason.ROLLED_BACK : null;
                 case DRAFT -> Reason.NOT_STARTED;
                 case COMPLETED -> Reason.COMPLETED;
                 case PAUSED -> featuresWithdrawn ? Reason.PAUSED : null;

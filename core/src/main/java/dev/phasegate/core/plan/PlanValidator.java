@@ -38,6 +38,13 @@ public final class PlanValidator {
         if (plan.runbook().steps().isEmpty()) {
             problems.add(new Problem("runbook.steps", "must name at least one step"));
         }
+        if (plan.runbook().verifyFor().isNegative()) {
+            problems.add(new Problem("runbook.verifyFor", "must not be negative"));
+        }
+        if (plan.runbook().verifyTimeout().compareTo(plan.runbook().verifyFor()) <= 0) {
+            problems.add(new Problem("runbook.verifyTimeout", "must be longer than verifyFor ("
+                    + Durations.format(plan.runbook().verifyFor()) + "), was " + Durations.format(plan.runbook().verifyTimeout())));
+        }
         if (new HashSet<>(plan.runbook().steps()).size() != plan.runbook().steps().size()) {
             problems.add(new Problem("runbook.steps", "names a step more than once"));
         }

@@ -6,8 +6,14 @@ package dev.phasegate.core.rollout;
  * <pre>
  *   draft ──start──▶ active ──advance──▶ active (next phase) ──complete (last phase)──▶ completed
  *                    active ──pause──▶ paused ──resume──▶ active
- *          active │ paused ──rollback──▶ rolling_back ──finish-rollback──▶ rolled_back ──resume──▶ active
+ *          active │ paused ──rollback──▶ rolling_back ──disable-features──▶ rolling_back (reverted)
+ *                                        rolling_back ──finish-rollback──▶ rolled_back ──resume──▶ active
  * </pre>
+ *
+ * A rollback keeps serving the current phase's features until the runbook's {@code disable-features}
+ * step: it reverts to the previous phase (the current phase's features are withdrawn, users stay
+ * enrolled) or, for a full rollback or from the first phase, withdraws every feature. Resuming restarts
+ * from the phase reverted to; admission stays closed while the enrolled outnumber its capacity.
  *
  * Anything else is refused with the reason and the actions the current state allows.
  */
@@ -19,7 +25,8 @@ public final class PhaseStateMachine {
     /**
      * @param rollout          the rollout as it stands
      * @param action           what is asked
-     * @param withdrawFeatures for {@link Action#PAUSE}: a hard pause that withdraws features
+     * @param withdrawFeatures for {@link Action#PAUSE}: a hard pause that withdraws features; for
+     *                         {@link Action#DISABLE_FEATURES}: a full rollback rather than a revert
      */
     public static Transition apply(Rollout rollout, Action action, boolean withdrawFeatures) {
         RolloutState state = rollout.state();
@@ -57,6 +64,15 @@ public final class PhaseStateMachine {
             case ROLLBACK -> state == RolloutState.ACTIVE || state == RolloutState.PAUSED
                     ? new Transition.Allowed(RolloutState.ROLLING_BACK, phase, false)
                     : refuse(rollout, action);
+            case DISABLE_FEATURES -> {
+                if (state != RolloutState.ROLLING_BACK) {
+                    yield refuse(rollout, action);
+                }
+                if (withdrawFeatures || rollout.featuresWithdrawn() || phase == 1) {
+                    yield new Transition.Allowed(RolloutState.ROLLING_BACK, phase, true);
+                }
+                yield new Transition.Allowed(RolloutState.ROLLING_BACK, phase - 1, false);
+            }
             case FINISH_ROLLBACK -> state == RolloutState.ROLLING_BACK
                     ? new Transition.Allowed(RolloutState.ROLLED_BACK, phase, false)
                     : refuse(rollout, action);

@@ -8,9 +8,10 @@ import dev.phasegate.core.plan.Plan;
  * @param plan             the plan it runs
  * @param state            its state
  * @param currentPhase     1-based number of the current phase
- * @param enrolled         beta users admitted (never above the current phase's capacity)
+ * @param enrolled         beta users admitted (admission never takes it above the current phase's capacity;
+ *                         after a rollback reverts a phase it may stand above it until users leave)
  * @param waitlisted       beta users waiting for a place
- * @param featuresWithdrawn true while a hard pause withdraws every feature
+ * @param featuresWithdrawn true while a hard pause or a full rollback withdraws every feature
  */
 public record Rollout(Plan plan, RolloutState state, int currentPhase, int enrolled, int waitlisted,
                       boolean featuresWithdrawn) {

@@ -121,12 +121,30 @@ class RolloutGateTest {
 
     @ParameterizedTest
     @EnumSource(value = RolloutState.class, names = {"ROLLING_BACK", "ROLLED_BACK"})
-    void a_rollout_rolling_back_or_rolled_back_has_its_features_off(RolloutState state) {
-        RolloutGate gate = gate(Plans.reference(), state, 2);
+    void a_full_rollback_has_every_feature_off(RolloutState state) {
+        RolloutGate gate = gate(new Rollout(Plans.reference(), state, 2, 0, 0, true));
 
         assertThat(gate.evaluateAll("user-1", Membership.ENROLLED, NONE_KILLED))
                 .allSatisfy(e -> assertThat(e.reason()).isEqualTo(Reason.ROLLED_BACK))
                 .noneMatch(Evaluation::enabled);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RolloutState.class, names = {"ROLLING_BACK", "ROLLED_BACK"})
+    void a_reverted_rollback_serves_the_phase_it_reverted_to_and_withdraws_the_rest(RolloutState state) {
+        // Reverted from phase 3 to 2: phase 1 and 2 features stay for enrolled users, phase 3 and 4 are rolled back.
+        RolloutGate gate = gate(Plans.reference(), state, 2);
+        List<String> keys = gate.featureKeys();
+        Plan plan = Plans.reference();
+
+        for (String feature : keys) {
+            Evaluation e = gate.evaluate(feature, "user-1", Membership.ENROLLED, NONE_KILLED);
+            if (plan.unlockingPhases().get(feature) <= 2) {
+                assertThat(e).isEqualTo(new Evaluation(feature, true, Reason.ENROLLED_PHASE));
+            } else {
+                assertThat(e).isEqualTo(new Evaluation(feature, false, Reason.ROLLED_BACK));
+            }
+        }
     }
 
     @ParameterizedTest
@@ -309,7 +327,7 @@ class RolloutGateTest {
         seen.add(gate(Plans.reference(), RolloutState.DRAFT, 1).evaluate("basic-trading", "u", Membership.ENROLLED, NONE_KILLED).reason());
         seen.add(gate(new Rollout(Plans.reference(), RolloutState.PAUSED, 1, 0, 0, true)).evaluate("basic-trading", "u", Membership.ENROLLED, NONE_KILLED).reason());
         seen.add(gate(Plans.reference(), RolloutState.ACTIVE, 1).evaluate("basic-trading", "u", Membership.ENROLLED, killed).reason());
-        seen.add(gate(Plans.reference(), RolloutState.ROLLED_BACK, 1).evaluate("basic-trading", "u", Membership.ENROLLED, NONE_KILLED).reason());
+        seen.add(gate(new Rollout(Plans.reference(), RolloutState.ROLLED_BACK, 1, 0, 0, true)).evaluate("basic-trading", "u", Membership.ENROLLED, NONE_KILLED).reason());
         seen.add(gate(Plans.reference(), RolloutState.ACTIVE, 1).evaluate("no-such-feature", "u", Membership.ENROLLED, NONE_KILLED).reason());
 
         assertThat(seen).containsExactlyInAnyOrder(Reason.values());

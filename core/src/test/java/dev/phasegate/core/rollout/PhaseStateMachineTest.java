@@ -34,6 +34,7 @@ class PhaseStateMachineTest {
             new Step(RolloutState.ACTIVE, 4, Action.COMPLETE, RolloutState.COMPLETED, 4),
             new Step(RolloutState.ACTIVE, 2, Action.ROLLBACK, RolloutState.ROLLING_BACK, 2),
             new Step(RolloutState.PAUSED, 2, Action.ROLLBACK, RolloutState.ROLLING_BACK, 2),
+            new Step(RolloutState.ROLLING_BACK, 2, Action.DISABLE_FEATURES, RolloutState.ROLLING_BACK, 1),
             new Step(RolloutState.ROLLING_BACK, 2, Action.FINISH_ROLLBACK, RolloutState.ROLLED_BACK, 2));
 
     static List<Step> allowed() {
@@ -58,6 +59,14 @@ class PhaseStateMachineTest {
         Transition t = PhaseStateMachine.apply(rollout(step.state(), step.phase()), step.action(), false);
 
         assertThat(t).isEqualTo(new Transition.Allowed(step.next(), step.nextPhase(), false));
+    }
+
+    @Test
+    void disabling_features_in_the_first_phase_or_in_full_withdraws_them_all_and_keeps_the_phase() {
+        assertThat(PhaseStateMachine.apply(rollout(RolloutState.ROLLING_BACK, 1), Action.DISABLE_FEATURES, false))
+                .isEqualTo(new Transition.Allowed(RolloutState.ROLLING_BACK, 1, true));
+        assertThat(PhaseStateMachine.apply(rollout(RolloutState.ROLLING_BACK, 3), Action.DISABLE_FEATURES, true))
+                .isEqualTo(new Transition.Allowed(RolloutState.ROLLING_BACK, 3, true));
     }
 
     @ParameterizedTest(name = "{1} while {0}")
@@ -105,8 +114,8 @@ class PhaseStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Action.class, names = "PAUSE", mode = EnumSource.Mode.EXCLUDE)
-    void only_pause_reads_the_withdraw_features_flag(Action action) {
+    @EnumSource(value = Action.class, names = {"PAUSE", "DISABLE_FEATURES"}, mode = EnumSource.Mode.EXCLUDE)
+    void only_pause_and_disable_features_read_the_withdraw_features_flag(Action action) {
         for (Step step : ALLOWED) {
             if (step.action() == action) {
                 Transition t = PhaseStateMachine.apply(rollout(step.state(), step.phase()), action, true);

@@ -8,6 +8,8 @@ package dev.phasegate.server.audit;
  */
 public record Actor(String id, String display) {
     public static final Actor SYSTEM = new Actor("system", "system");
+    /** The guardian: automatic pauses, rollbacks and their runbook steps. */
+    public static final Actor GUARDIAN = new Actor("guardian", "guardian");
 
     @Override
     public String toString() {

@@ -136,7 +136,8 @@ final class RolloutCommands {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused rollout.", footer = {"", "Example:", "  phasegate resume trading-engine-v2"})
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused or rolled-back rollout (after a rollback: from the phase it reverted to; --reason required).",
+            footer = {"", "Examples:", "  phasegate resume trading-engine-v2", "  phasegate resume trading-engine-v2 --reason 'fix 2.3.1 deployed'"})
     static final class Resume extends Transition {
         String action() {
             return "resume";

@@ -58,6 +58,7 @@ public final class GuardEngine implements AutoCloseable {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration retention;
+    private final Duration noDataGrace;
     private final Map<String, GuardGauges> gauges = new HashMap<>();
     private final Map<AlertRule, Instant> retiring = new HashMap<>();
     private final Counter failures;
@@ -66,7 +67,7 @@ public final class GuardEngine implements AutoCloseable {
     private ScheduledExecutorService scheduler;
 
     public GuardEngine(Database db, RolloutRepository rollouts, GuardReader reader, AlertBook alerts,
-                       DecisionLog decisions, MeterRegistry meters, Clock clock, Duration retention) {
+                       DecisionLog decisions, MeterRegistry meters, Clock clock, Duration retention, Duration noDataGrace) {
         this.db = db;
         this.rollouts = rollouts;
         this.reader = reader;
@@ -75,6 +76,7 @@ public final class GuardEngine implements AutoCloseable {
         this.meters = meters;
         this.clock = clock;
         this.retention = retention;
+        this.noDataGrace = noDataGrace;
         this.failures = Counter.builder("phasegate.guard.failures")
                 .description("guard evaluations that failed with an exception (the loop goes on)").register(meters);
     }
@@ -229,10 +231,15 @@ public final class GuardEngine implements AutoCloseable {
     /** Tells the alert book where each of the guard's alerts stands; returns the rules observed. */
     private List<AlertRule> observe(String rollout, Guard guard, GuardDecision d) {
         AlertRule warning = rule(rollout, guard, Severity.WARNING, "breach");
-        AlertRule unavailable = rule(rollout, guard, Severity.WARNING, "unavailable");
+        // A guard that cannot judge (no data, or its source fails) for longer than the grace raises an
+        // alert of its own; a trend without a good fit is not "no data", it simply predicts nothing.
+        AlertRule unavailable = new AlertRule(rule(rollout, guard, Severity.WARNING, "unavailable").labels(), Severity.WARNING,
+                noDataGrace, guard.keepFiringFor());
         Map<String, Object> record = decisionMap(d);
         List<AlertRule> rules = new ArrayList<>(List.of(warning, unavailable));
-        Condition unavailableNow = d.result() == GuardResult.ERROR ? Condition.BREACHING : Condition.CLEAR;
+        boolean noData = d.result() == GuardResult.ERROR
+                || (d.result() == GuardResult.INSUFFICIENT_DATA && guard.kind() != GuardKind.TREND);
+        Condition unavailableNow = noData ? Condition.BREACHING : Condition.CLEAR;
         alerts.observe(unavailable, unavailableNow, d.explanation(), record);
         if (guard.kind() == GuardKind.TREND) {
             Condition c = switch (d.result()) {

@@ -27,7 +27,7 @@ public record PlanDocument(String rollout, String name, String description, Stri
                            String query) {
     }
 
-    public record RunbookDoc(List<String> steps, String disable) {
+    public record RunbookDoc(List<String> steps, String disable, String verifyFor, String verifyTimeout) {
     }
 
     public record ContactDoc(String name, String email, String webhook, String role) {

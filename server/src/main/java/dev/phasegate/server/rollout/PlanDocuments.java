@@ -154,7 +154,11 @@ public final class PlanDocuments {
             Runbook.DisableMode mode = doc.runbook().disable() == null ? Runbook.DisableMode.REVERT_PHASE
                     : parse(doc.runbook().disable(), "runbook.disable", problems, Runbook.DisableMode::byPlanName,
                     names(Runbook.DisableMode.values(), Runbook.DisableMode::planName)).orElse(Runbook.DisableMode.REVERT_PHASE);
-            runbook = new Runbook(steps, mode);
+            Duration verifyFor = doc.runbook().verifyFor() == null ? Runbook.DEFAULT_VERIFY_FOR
+                    : duration(doc.runbook().verifyFor(), "runbook.verifyFor", problems);
+            Duration verifyTimeout = doc.runbook().verifyTimeout() == null ? Runbook.DEFAULT_VERIFY_TIMEOUT
+                    : duration(doc.runbook().verifyTimeout(), "runbook.verifyTimeout", problems);
+            runbook = new Runbook(steps, mode, verifyFor, verifyTimeout);
         }
 
         List<Contact> contacts = new ArrayList<>();
@@ -190,7 +194,8 @@ public final class PlanDocuments {
                 Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName(), Durations.format(g.window()),
                 g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query())).toList();
         PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
-                plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName());
+                plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName(),
+                Durations.format(plan.runbook().verifyFor()), Durations.format(plan.runbook().verifyTimeout()));
         List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()
                 .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role())).toList();
         return new PlanDocument(plan.key(), plan.name(), plan.description(), plan.start().name().toLowerCase(Locale.ROOT),

@@ -95,31 +95,44 @@ public final class RolloutService {
      */
     public RolloutView transition(String key, Action action, boolean withdrawFeatures, String reason, Actor actor) {
         return locks.withLock(key, () -> db.inTransaction(h -> {
-            Instant now = clock.instant();
-            StoredRollout before = rollouts.lock(h, key).orElseThrow(() -> notFound(key));
-            Transition t = PhaseStateMachine.apply(before.rollout(), action, withdrawFeatures);
-            if (t instanceof Transition.Refused refused) {
-                throw new PhasegateException.Conflict(refused.reason());
-            }
-            Transition.Allowed allowed = (Transition.Allowed) t;
-            Rollout r = before.rollout();
-            StoredRollout after = before.with(new Rollout(r.plan(), allowed.state(), allowed.phase(), r.enrolled(), r.waitlisted(),
-                    allowed.featuresWithdrawn()));
-            if (allowed.phase() != r.currentPhase() || action == Action.START) {
-                after = after.withPhaseStartedAt(now);
-            }
-            Map<String, Object> auditBefore = stateOf(before.rollout());
-            after = waitlist.promote(h, after, actor, now);
-            rollouts.updateState(h, after, now);
-            Map<String, Object> auditAfter = stateOf(after.rollout());
-            if (reason != null) {
-                auditAfter.put("reason", reason);
-            }
-            audit.record(h, now, actor, new AuditLog.Entry("rollout." + action.apiName(), key, key, auditBefore, auditAfter));
-            // Pausing and rolling back take features away: publish at once.
-            db.markRulesChanged(h, action == Action.PAUSE || action == Action.ROLLBACK);
+            transitionIn(h, key, action, withdrawFeatures, reason, actor);
             return view(h, key);
         }));
+    }
+
+    /**
+     * The same inside the caller's transaction, for work that must commit with the change (the runbook
+     * marks its step done in the same transaction). The caller holds {@link RolloutLocks} for {@code key}.
+     */
+    public StoredRollout transitionIn(Handle h, String key, Action action, boolean withdrawFeatures, String reason, Actor actor) {
+        Instant now = clock.instant();
+        StoredRollout before = rollouts.lock(h, key).orElseThrow(() -> notFound(key));
+        if (action == Action.RESUME && before.rollout().state() == RolloutState.ROLLED_BACK && (reason == null || reason.isBlank())) {
+            throw new PhasegateException.Invalid(new Problem("reason",
+                    "is required to resume a rolled-back rollout: say what was fixed"));
+        }
+        Transition t = PhaseStateMachine.apply(before.rollout(), action, withdrawFeatures);
+        if (t instanceof Transition.Refused refused) {
+            throw new PhasegateException.Conflict(refused.reason());
+        }
+        Transition.Allowed allowed = (Transition.Allowed) t;
+        Rollout r = before.rollout();
+        StoredRollout after = before.with(new Rollout(r.plan(), allowed.state(), allowed.phase(), r.enrolled(), r.waitlisted(),
+                allowed.featuresWithdrawn()));
+        if (allowed.phase() != r.currentPhase() || action == Action.START) {
+            after = after.withPhaseStartedAt(now);
+        }
+        Map<String, Object> auditBefore = stateOf(before.rollout());
+        after = waitlist.promote(h, after, actor, now);
+        rollouts.updateState(h, after, now);
+        Map<String, Object> auditAfter = stateOf(after.rollout());
+        if (reason != null) {
+            auditAfter.put("reason", reason);
+        }
+        audit.record(h, now, actor, new AuditLog.Entry("rollout." + action.apiName(), key, key, auditBefore, auditAfter));
+        // Pausing, rolling back and disabling features take features away: publish at once.
+        db.markRulesChanged(h, action == Action.PAUSE || action == Action.ROLLBACK || action == Action.DISABLE_FEATURES);
+        return after;
     }
 
     public RolloutView get(String key) {

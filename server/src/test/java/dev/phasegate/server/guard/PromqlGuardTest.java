@@ -2,6 +2,7 @@ package dev.phasegate.server.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phasegate.server.config.Monitoring;
+import dev.phasegate.server.config.Notifications;
 import dev.phasegate.server.prometheus.PromResult;
 import dev.phasegate.server.prometheus.PrometheusQuery;
 import dev.phasegate.server.testing.PrometheusCondition;
@@ -47,7 +48,8 @@ class PromqlGuardTest {
         prometheus = TestPrometheus.start(List.of("127.0.0.1:" + app.node().port()));
         store = TestStore.h2();
         guarded = TestServer.start(store.settings().withMonitoring(Monitoring.DEFAULTS
-                .withIntervals(Duration.ofSeconds(5), Duration.ofHours(1)).withPrometheusUrl(prometheus.uri())));
+                .withIntervals(Duration.ofSeconds(5), Duration.ofHours(1)).withPrometheusUrl(prometheus.uri()))
+                .withNotifications(Notifications.DEFAULTS.withInsufficientDataGrace(Duration.ZERO)));
         assertThat(guarded.put("/api/v1/rollouts/desk", T, """
                 rollout: desk
                 phases: [{name: pilot, capacity: 5}]
