@@ -24,14 +24,14 @@ final class ReportMarkdown {
         row(md, "Rollout", s.rollout() == null ? "system-wide" : code(s.rollout()));
         row(md, "Severity", s.severity().name());
         row(md, "State", s.state().wire());
-        row(md, "Assignee", s.assignee() == null ? "—" : cell(s.assignee()));
+        row(md, "Assignee", s.assignee() == null ? "—" : inline(s.assignee()));
         if (s.firstSignalAt() != null) {
             row(md, "First signal", time(s.firstSignalAt()));
         }
-        row(md, "Opened", time(s.openedAt()) + " by " + cell(s.openedBy()));
-        row(md, "Acknowledged", s.acknowledgedAt() == null ? "—" : time(s.acknowledgedAt()) + " by " + cell(s.acknowledgedBy()));
+        row(md, "Opened", time(s.openedAt()) + " by " + inline(s.openedBy()));
+        row(md, "Acknowledged", s.acknowledgedAt() == null ? "—" : time(s.acknowledgedAt()) + " by " + inline(s.acknowledgedBy()));
         row(md, "Mitigated", s.mitigatedAt() == null ? "—" : time(s.mitigatedAt()));
-        row(md, "Resolved", s.resolvedAt() == null ? "—" : time(s.resolvedAt()) + " by " + cell(s.resolvedBy()));
+        row(md, "Resolved", s.resolvedAt() == null ? "—" : time(s.resolvedAt()) + " by " + inline(s.resolvedBy()));
         md.append('\n');
 
         md.append("## Summary\n\n");
@@ -59,7 +59,7 @@ final class ReportMarkdown {
         if (!impact.usersByPhase().isEmpty()) {
             md.append("| Joined in phase | Users |\n|---|---:|\n");
             for (IncidentReport.PhaseUsers p : impact.usersByPhase()) {
-                md.append("| ").append(p.phase()).append(p.name() == null ? "" : " (" + cell(p.name()) + ")").append(" | ")
+                md.append("| ").append(p.phase()).append(p.name() == null ? "" : " (" + inline(p.name()) + ")").append(" | ")
                         .append(p.users()).append(" |\n");
             }
             md.append('\n');
@@ -176,10 +176,6 @@ final class ReportMarkdown {
             }
         }
         return sb.toString();
-    }
-
-    private static String cell(String text) {
-        return inline(text);
     }
 
     /** A paragraph: line breaks kept as Markdown hard breaks, the rest escaped as {@link #inline}. */
