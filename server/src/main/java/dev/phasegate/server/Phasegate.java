@@ -13,6 +13,8 @@ import dev.phasegate.server.gate.GateService;
 import dev.phasegate.server.host.HostMeters;
 import dev.phasegate.server.host.HostSampler;
 import dev.phasegate.server.host.SystemMetricsRoutes;
+import dev.phasegate.server.incident.IncidentBook;
+import dev.phasegate.server.incident.IncidentRoutes;
 import dev.phasegate.server.http.HttpApi;
 import dev.phasegate.server.prometheus.Exposition;
 import dev.phasegate.server.rollout.RolloutLocks;
@@ -64,9 +66,10 @@ public final class Phasegate implements AutoCloseable {
     private final HostSampler host;
     private final Telemetry telemetry;
     private final GuardEngine guards;
+    private final IncidentBook incidents;
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -77,6 +80,7 @@ public final class Phasegate implements AutoCloseable {
         this.host = host;
         this.telemetry = telemetry;
         this.guards = guards;
+        this.incidents = incidents;
     }
 
     /**
@@ -132,6 +136,10 @@ public final class Phasegate implements AutoCloseable {
             telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
             exposition.bind(telemetry.meters());
             DecisionLog decisions = new DecisionLog(db);
+            // Before the guard engine starts: the first critical alert already opens an incident.
+            IncidentBook incidents = new IncidentBook(db, audit, rolloutRepository, decisions, clock);
+            alerts.onTransition(incidents::onAlert);
+            IncidentRoutes.register(http, incidents);
             URI prometheusUrl = settings.monitoring().prometheusUrl();
             GuardReader reader = new GuardReader(telemetry.view(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
@@ -141,7 +149,7 @@ public final class Phasegate implements AutoCloseable {
             GuardRoutes.register(http, db, rolloutRepository, decisions);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents);
         } catch (RuntimeException e) {
             if (guards != null) {
                 guards.close();
@@ -177,6 +185,11 @@ public final class Phasegate implements AutoCloseable {
     /** The alerts of guards: the guard engine reports its evaluations here. */
     public AlertBook alerts() {
         return alerts;
+    }
+
+    /** Incidents: opened by critical alerts (registered with the alert book) and rollbacks, worked by people. */
+    public IncidentBook incidents() {
+        return incidents;
     }
 
     /** This node's meter registry, served at {@code /metrics}: bind components' meters to it. */
