@@ -202,19 +202,25 @@ public final class Phasegate implements AutoCloseable {
         Readiness readiness = new Readiness(db, rolloutRepository, telemetry, alerts, decisions, clock);
         Remediation remediation = new Remediation(db, rolloutRepository, actions, settings.notifications().webhookTimeout(),
                 registry, clock);
-        alerts.onTransition(remediation::onTransition);
-        Maintenance maintenance = new Maintenance(db, actions, settings.monitoring().retention(),
-                settings.embedded() && settings.dbUrl() == null ? Database.embeddedFile(settings) : null, registry, clock,
-                daemonScheduler("phasegate-maintenance")).start();
-        telemetry.onRetentionRun(maintenance::recordRetention);
-        // Readiness rests on guard decisions: checking more often than guards are evaluated gains nothing.
-        Duration interval = settings.monitoring().guardInterval().compareTo(AutoAdvancer.INTERVAL) > 0
-                ? settings.monitoring().guardInterval() : AutoAdvancer.INTERVAL;
-        AutoAdvancer advancer = new AutoAdvancer(db, rolloutRepository, rollouts, readiness, actions, registry, clock,
-                daemonScheduler("phasegate-advance")).start(interval);
-        ReadinessRoutes.register(http, readiness);
-        ActionRoutes.register(http, actions);
-        return new Advancement(actions, readiness, advancer, remediation, maintenance);
+        Maintenance maintenance = null;
+        try {
+            alerts.onTransition(remediation::onTransition);
+            maintenance = new Maintenance(db, actions, settings.monitoring().retention(),
+                    settings.embedded() && settings.dbUrl() == null ? Database.embeddedFile(settings) : null, registry, clock,
+                    daemonScheduler("phasegate-maintenance")).start();
+            telemetry.onRetentionRun(maintenance::recordRetention);
+            // Readiness rests on guard decisions: checking more often than guards are evaluated gains nothing.
+            Duration interval = settings.monitoring().guardInterval().compareTo(AutoAdvancer.INTERVAL) > 0
+                    ? settings.monitoring().guardInterval() : AutoAdvancer.INTERVAL;
+            AutoAdvancer advancer = new AutoAdvancer(db, rolloutRepository, rollouts, readiness, actions, registry, clock,
+                    daemonScheduler("phasegate-advance")).start(interval);
+            ReadinessRoutes.register(http, readiness);
+            ActionRoutes.register(http, actions);
+            return new Advancement(actions, readiness, advancer, remediation, maintenance);
+        } catch (RuntimeException e) {
+            new Advancement(actions, readiness, null, remediation, maintenance).close();
+            throw e;
+        }
     }
 
     private static ScheduledExecutorService daemonScheduler(String name) {

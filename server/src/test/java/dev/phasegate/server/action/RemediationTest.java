@@ -77,6 +77,10 @@ class RemediationTest {
             server.postJson("/api/v1/rollouts/desk/enrollments", T, Map.of("userId", "b" + i));
         }
         ingest = server.token("ingest");
+        // Telemetry is attributed by the published rules, rebuilt in the background after enrollments.
+        await().atMost(WAIT).until(() -> server.node().rules().current().snapshot().rollouts().stream()
+                .filter(r -> r.key().equals("desk")).anyMatch(r -> java.util.stream.IntStream.range(0, 10)
+                        .allMatch(i -> r.membership("b" + i) == dev.phasegate.core.gate.Membership.ENROLLED)));
         clock.advance(Duration.ofSeconds(30));
     }
 

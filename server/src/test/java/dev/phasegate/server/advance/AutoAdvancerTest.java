@@ -47,6 +47,7 @@ class AutoAdvancerTest {
         for (int i = 0; i < 10; i++) {
             server.postJson("/api/v1/rollouts/desk/enrollments", T, Map.of("userId", "b" + i));
         }
+        Traffic.awaitEnrolled(server, "desk", 10);
         traffic = new Traffic(server, clock, "desk");
         clock.advance(Duration.ofSeconds(30));
     }

@@ -25,6 +25,17 @@ final class Traffic {
         this.ingest = server.token("ingest");
     }
 
+    /**
+     * Waits (bounded) until the published rules, which attribute telemetry to beta or control, know users
+     * b0..b(users-1) as enrolled: the rules are rebuilt in the background after enrollments.
+     */
+    static void awaitEnrolled(TestServer server, String rollout, int users) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                server.node().rules().current().snapshot().rollouts().stream().filter(r -> r.key().equals(rollout))
+                        .anyMatch(r -> java.util.stream.IntStream.range(0, users)
+                                .allMatch(i -> r.membership("b" + i) == dev.phasegate.core.gate.Membership.ENROLLED)));
+    }
+
     /** {@code requests} beta requests spread over users b0..b(users-1), the first {@code errors} of them failed. */
     void requests(int requests, int errors, int users) {
         long at = clock.instant().minusSeconds(1).toEpochMilli();
