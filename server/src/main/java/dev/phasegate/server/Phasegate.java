@@ -1,5 +1,12 @@
 package dev.phasegate.server;
 
+import dev.phasegate.server.action.ActionLog;
+import dev.phasegate.server.action.ActionRoutes;
+import dev.phasegate.server.action.Maintenance;
+import dev.phasegate.server.action.Remediation;
+import dev.phasegate.server.advance.AutoAdvancer;
+import dev.phasegate.server.advance.Readiness;
+import dev.phasegate.server.advance.ReadinessRoutes;
 import dev.phasegate.server.alert.AlertBook;
 import dev.phasegate.server.alert.AlertRoutes;
 import dev.phasegate.server.audit.AuditLog;
@@ -41,6 +48,9 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Map;
 
 /**
@@ -67,9 +77,28 @@ public final class Phasegate implements AutoCloseable {
     private final Telemetry telemetry;
     private final GuardEngine guards;
     private final IncidentBook incidents;
+    private final Advancement advancement;
+
+    /** Readiness, auto-advance, remediation webhooks and maintenance, with the action log they write. */
+    private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Remediation remediation,
+                               Maintenance maintenance) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (advancer != null) {
+                advancer.close();
+            }
+            if (maintenance != null) {
+                maintenance.close();
+            }
+            if (remediation != null) {
+                remediation.close();
+            }
+        }
+    }
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents,
+                      Advancement advancement) {
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -81,6 +110,7 @@ public final class Phasegate implements AutoCloseable {
         this.telemetry = telemetry;
         this.guards = guards;
         this.incidents = incidents;
+        this.advancement = advancement;
     }
 
     /**
@@ -94,6 +124,7 @@ public final class Phasegate implements AutoCloseable {
         HostSampler host = null;
         Telemetry telemetry = null;
         GuardEngine guards = null;
+        Advancement advancement = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -146,10 +177,15 @@ public final class Phasegate implements AutoCloseable {
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
                     settings.monitoring().retention()).start(settings.monitoring().guardInterval());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
+            advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
+                    exposition.registry(), clock, http);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement);
         } catch (RuntimeException e) {
+            if (advancement != null) {
+                advancement.close();
+            }
             if (guards != null) {
                 guards.close();
             }
@@ -166,6 +202,42 @@ public final class Phasegate implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    private static Advancement startAdvancement(Settings settings, Database db, RolloutRepository rolloutRepository,
+                                                RolloutService rollouts, Telemetry telemetry, AlertBook alerts,
+                                                DecisionLog decisions, MeterRegistry registry, Clock clock, HttpApi http) {
+        ActionLog actions = new ActionLog(db, registry);
+        Readiness readiness = new Readiness(db, rolloutRepository, telemetry, alerts, decisions, clock);
+        Remediation remediation = new Remediation(db, rolloutRepository, actions, settings.notifications().webhookTimeout(),
+                registry, clock);
+        Maintenance maintenance = null;
+        try {
+            alerts.onTransition(remediation::onTransition);
+            maintenance = new Maintenance(db, actions, settings.monitoring().retention(),
+                    settings.embedded() && settings.dbUrl() == null ? Database.embeddedFile(settings) : null, registry, clock,
+                    daemonScheduler("phasegate-maintenance")).start();
+            telemetry.onRetentionRun(maintenance::recordRetention);
+            // Readiness rests on guard decisions: checking more often than guards are evaluated gains nothing.
+            Duration interval = settings.monitoring().guardInterval().compareTo(AutoAdvancer.INTERVAL) > 0
+                    ? settings.monitoring().guardInterval() : AutoAdvancer.INTERVAL;
+            AutoAdvancer advancer = new AutoAdvancer(db, rolloutRepository, rollouts, readiness, actions, registry, clock,
+                    daemonScheduler("phasegate-advance")).start(interval);
+            ReadinessRoutes.register(http, readiness);
+            ActionRoutes.register(http, actions);
+            return new Advancement(actions, readiness, advancer, remediation, maintenance);
+        } catch (RuntimeException e) {
+            new Advancement(actions, readiness, null, remediation, maintenance).close();
+            throw e;
+        }
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public int port() {
@@ -211,11 +283,32 @@ public final class Phasegate implements AutoCloseable {
         return telemetry;
     }
 
+    /** Phase readiness: each advance criterion of a rollout's current phase, met or not. */
+    public Readiness readiness() {
+        return advancement.readiness();
+    }
+
+    /** The record of remediation and maintenance actions. */
+    public ActionLog actions() {
+        return advancement.actions();
+    }
+
+    /** The guardian's auto-advance loop ({@code tick()} for tests). */
+    public AutoAdvancer advancer() {
+        return advancement.advancer();
+    }
+
+    /** Scheduled store maintenance ({@code run()} for tests and operators). */
+    public Maintenance maintenance() {
+        return advancement.maintenance();
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
         guards.close();
+        advancement.close();
         telemetry.close();
         host.close();
         exposition.close();

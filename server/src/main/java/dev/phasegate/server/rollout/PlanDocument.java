@@ -24,7 +24,11 @@ public record PlanDocument(String rollout, String name, String description, Stri
     public record GuardDoc(String name, String kind, String metric, String scope, Integer phase, Double warning,
                            Double critical, @JsonProperty("for") String forDuration, String keepFiringFor,
                            Integer minSamples, String onCritical, String window, String horizon, String metricName,
-                           String query) {
+                           String query, WarningHookDoc onWarning) {
+    }
+
+    /** {@code onWarning: {webhook: https://..., cooldown: 10m}}. */
+    public record WarningHookDoc(String webhook, String cooldown) {
     }
 
     public record RunbookDoc(List<String> steps, String disable) {

@@ -14,6 +14,7 @@ import dev.phasegate.core.plan.PlanValidator;
 import dev.phasegate.core.plan.Problem;
 import dev.phasegate.core.plan.Runbook;
 import dev.phasegate.core.plan.StartMode;
+import dev.phasegate.core.plan.WarningHook;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.http.Json;
 
@@ -135,9 +136,11 @@ public final class PlanDocuments {
                     problems.add(new Problem(at + ".horizon", "applies to trend guards only"));
                 }
                 int minSamples = g.minSamples() == null ? defaultMinSamples(kind, metric) : g.minSamples();
+                WarningHook onWarning = g.onWarning() == null ? null : new WarningHook(g.onWarning().webhook(),
+                        g.onWarning().cooldown() == null ? null : duration(g.onWarning().cooldown(), at + ".onWarning.cooldown", problems));
                 if (metric != null && warning != null && critical != null && window != null) {
                     guards.add(new Guard(g.name(), kind, metric, scope, g.phase(), warning, critical, forDuration, keep,
-                            minSamples, action, window, horizon, g.metricName(), g.query()));
+                            minSamples, action, window, horizon, g.metricName(), g.query(), onWarning));
                 }
             }
         }
@@ -188,7 +191,9 @@ public final class PlanDocuments {
                 g.kind().planName(), g.metric().planName(), g.scope().planName(), g.phase(),
                 Double.isNaN(g.warning()) ? null : g.warning(), g.critical(), Durations.format(g.forDuration()),
                 Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName(), Durations.format(g.window()),
-                g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query())).toList();
+                g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query(),
+                g.onWarning() == null ? null : new PlanDocument.WarningHookDoc(g.onWarning().webhook(),
+                        Durations.format(g.onWarning().cooldown())))).toList();
         PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
                 plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName());
         List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()

@@ -94,9 +94,26 @@ public final class RolloutService {
      * @param reason           why, for the audit log (may be null)
      */
     public RolloutView transition(String key, Action action, boolean withdrawFeatures, String reason, Actor actor) {
+        return transition(key, action, withdrawFeatures, reason, actor, null);
+    }
+
+    /**
+     * Advances out of phase {@code fromPhase} only: whoever judged that phase ready (the guardian's auto-advance)
+     * must not advance a phase nobody judged because someone else moved the rollout meanwhile (409 then).
+     */
+    public RolloutView advanceFrom(String key, int fromPhase, String reason, Actor actor) {
+        return transition(key, Action.ADVANCE, false, reason, actor, fromPhase);
+    }
+
+    private RolloutView transition(String key, Action action, boolean withdrawFeatures, String reason, Actor actor,
+                                   Integer expectedPhase) {
         return locks.withLock(key, () -> db.inTransaction(h -> {
             Instant now = clock.instant();
             StoredRollout before = rollouts.lock(h, key).orElseThrow(() -> notFound(key));
+            if (expectedPhase != null && before.rollout().currentPhase() != expectedPhase) {
+                throw new PhasegateException.Conflict("rollout '" + key + "' is in phase " + before.rollout().currentPhase()
+                        + ", not " + expectedPhase + ", any more; nothing was changed");
+            }
             Transition t = PhaseStateMachine.apply(before.rollout(), action, withdrawFeatures);
             if (t instanceof Transition.Refused refused) {
                 throw new PhasegateException.Conflict(refused.reason());

@@ -67,6 +67,8 @@ class AuthorizationMatrixTest {
                 new Route("GET", "/api/v1/rollouts/m/metrics", null, READ),
                 new Route("GET", "/api/v1/system/metrics", null, READ),
                 new Route("GET", "/api/v1/rollouts/m/guards", null, READ),
+                new Route("GET", "/api/v1/rollouts/m/readiness", null, READ),
+                new Route("GET", "/api/v1/actions", null, READ),
                 new Route("GET", "/api/v1/rollouts/m/decisions", null, READ),
                 new Route("GET", "/api/v1/decisions/1", null, READ),
                 new Route("GET", "/api/v1/alerts", null, READ),
