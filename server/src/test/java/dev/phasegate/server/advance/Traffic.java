@@ -30,10 +30,7 @@ final class Traffic {
      * b0..b(users-1) as enrolled: the rules are rebuilt in the background after enrollments.
      */
     static void awaitEnrolled(TestServer server, String rollout, int users) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                server.node().rules().current().snapshot().rollouts().stream().filter(r -> r.key().equals(rollout))
-                        .anyMatch(r -> java.util.stream.IntStream.range(0, users)
-                                .allMatch(i -> r.membership("b" + i) == dev.phasegate.core.gate.Membership.ENROLLED)));
+        server.awaitEnrolled(rollout, java.util.stream.IntStream.range(0, users).mapToObj(i -> "b" + i).toList());
     }
 
     /** {@code requests} beta requests spread over users b0..b(users-1), the first {@code errors} of them failed. */
