@@ -14,6 +14,11 @@ import dev.phasegate.server.host.HostMeters;
 import dev.phasegate.server.host.HostSampler;
 import dev.phasegate.server.host.SystemMetricsRoutes;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.notify.DeliveryWorker;
+import dev.phasegate.server.notify.NotificationRoutes;
+import dev.phasegate.server.notify.Notifier;
+import dev.phasegate.server.notify.Outbox;
+import dev.phasegate.server.notify.SigningKey;
 import dev.phasegate.server.prometheus.Exposition;
 import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
@@ -64,9 +69,16 @@ public final class Phasegate implements AutoCloseable {
     private final HostSampler host;
     private final Telemetry telemetry;
     private final GuardEngine guards;
+    private final Outbox outbox;
+    private final Notifier notifier;
+    private final DeliveryWorker delivery;
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, Outbox outbox,
+                      Notifier notifier, DeliveryWorker delivery) {
+        this.outbox = outbox;
+        this.notifier = notifier;
+        this.delivery = delivery;
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -90,14 +102,17 @@ public final class Phasegate implements AutoCloseable {
         HostSampler host = null;
         Telemetry telemetry = null;
         GuardEngine guards = null;
+        DeliveryWorker delivery = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
             EnrollmentRepository enrollmentRepository = new EnrollmentRepository();
             RolloutLocks locks = new RolloutLocks();
             TokenService tokens = new TokenService(db, audit, clock, new SecureRandom());
-            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock);
-            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
+            Outbox outbox = new Outbox(clock);
+            Notifier notifier = new Notifier(outbox, settings.notifications().publicUrl());
+            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock, notifier);
+            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock, notifier);
             GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
             rules = new RulesCache(db, rolloutRepository, clock);
             AlertBook alerts = new AlertBook(db, audit, clock);
@@ -138,10 +153,16 @@ public final class Phasegate implements AutoCloseable {
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
                     settings.monitoring().retention()).start(settings.monitoring().guardInterval());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
+            SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
+            NotificationRoutes.register(http, db, outbox, signingKey);
+            delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock).start();
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, outbox, notifier, delivery);
         } catch (RuntimeException e) {
+            if (delivery != null) {
+                delivery.close();
+            }
             if (guards != null) {
                 guards.close();
             }
@@ -198,10 +219,26 @@ public final class Phasegate implements AutoCloseable {
         return telemetry;
     }
 
+    /** Tells beta users and contacts, in the caller's transaction (see {@link Notifier}). */
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    /** The notifications outbox: enqueue in a transaction; list messages and their delivery logs. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** Sends the outbox's messages; {@code runOnce()} sends what is due now. */
+    public DeliveryWorker delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        delivery.close();
         guards.close();
         telemetry.close();
         host.close();
