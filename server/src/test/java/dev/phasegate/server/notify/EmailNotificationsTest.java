@@ -196,6 +196,25 @@ class EmailNotificationsTest {
     }
 
     @Test
+    void the_notification_routes_refuse_bad_input_naming_the_parameter_and_show_the_signing_key_to_admins_only() {
+        try (TestStore store = TestStore.h2(); TestServer server = TestServer.start(store.settings())) {
+            TestServer.Response status = server.get("/api/v1/notifications?status=sent", T);
+            assertThat(status.status()).isEqualTo(422);
+            assertThat(status.json().get("problems").get(0).get("field").asText()).isEqualTo("status");
+            assertThat(server.get("/api/v1/notifications?kind=%3Cscript%3E", T).status()).isEqualTo(422);
+            assertThat(server.get("/api/v1/notifications?limit=0", T).status()).isEqualTo(422);
+            assertThat(server.get("/api/v1/notifications/abc", T).status()).isEqualTo(422);
+            assertThat(server.get("/api/v1/notifications/999", T).status()).isEqualTo(404);
+            assertThat(server.get("/api/v1/notifications", T).json().get("items")).isEmpty();
+
+            JsonNode key = server.get("/api/v1/notifications/signing-key", T).json();
+            assertThat(key.get("secret").asText()).matches("[0-9a-f]{64}");
+            assertThat(key.get("source").asText()).isEqualTo("generated and stored");
+            assertThat(server.get("/api/v1/notifications/signing-key", server.token("operator")).status()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void templates_and_webhook_formats_round_trip_through_the_stored_plan() {
         try (TestStore store = TestStore.h2(); TestServer server = TestServer.start(store.settings())) {
             String plan = PLAN + """
