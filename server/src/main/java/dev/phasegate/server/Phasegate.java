@@ -23,6 +23,11 @@ import dev.phasegate.server.host.SystemMetricsRoutes;
 import dev.phasegate.server.incident.IncidentBook;
 import dev.phasegate.server.incident.IncidentRoutes;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.notify.DeliveryWorker;
+import dev.phasegate.server.notify.NotificationRoutes;
+import dev.phasegate.server.notify.Notifier;
+import dev.phasegate.server.notify.Outbox;
+import dev.phasegate.server.notify.SigningKey;
 import dev.phasegate.server.prometheus.Exposition;
 import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
@@ -78,6 +83,9 @@ public final class Phasegate implements AutoCloseable {
     private final GuardEngine guards;
     private final IncidentBook incidents;
     private final Advancement advancement;
+    private final Outbox outbox;
+    private final Notifier notifier;
+    private final DeliveryWorker delivery;
 
     /** Readiness, auto-advance, remediation webhooks and maintenance, with the action log they write. */
     private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Remediation remediation,
@@ -98,7 +106,10 @@ public final class Phasegate implements AutoCloseable {
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
                       Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents,
-                      Advancement advancement) {
+                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery) {
+        this.outbox = outbox;
+        this.notifier = notifier;
+        this.delivery = delivery;
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -125,14 +136,17 @@ public final class Phasegate implements AutoCloseable {
         Telemetry telemetry = null;
         GuardEngine guards = null;
         Advancement advancement = null;
+        DeliveryWorker delivery = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
             EnrollmentRepository enrollmentRepository = new EnrollmentRepository();
             RolloutLocks locks = new RolloutLocks();
             TokenService tokens = new TokenService(db, audit, clock, new SecureRandom());
-            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock);
-            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
+            Outbox outbox = new Outbox(clock);
+            Notifier notifier = new Notifier(outbox, settings.notifications().publicUrl());
+            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock, notifier);
+            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock, notifier);
             GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
             rules = new RulesCache(db, rolloutRepository, clock);
             AlertBook alerts = new AlertBook(db, audit, clock);
@@ -179,10 +193,17 @@ public final class Phasegate implements AutoCloseable {
             GuardRoutes.register(http, db, rolloutRepository, decisions);
             advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
                     exposition.registry(), clock, http);
+            SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
+            NotificationRoutes.register(http, db, outbox, signingKey);
+            delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock).start();
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement,
+                    outbox, notifier, delivery);
         } catch (RuntimeException e) {
+            if (delivery != null) {
+                delivery.close();
+            }
             if (advancement != null) {
                 advancement.close();
             }
@@ -303,10 +324,26 @@ public final class Phasegate implements AutoCloseable {
         return advancement.maintenance();
     }
 
+    /** Tells beta users and contacts, in the caller's transaction (see {@link Notifier}). */
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    /** The notifications outbox: enqueue in a transaction; list messages and their delivery logs. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** Sends the outbox's messages; {@code runOnce()} sends what is due now. */
+    public DeliveryWorker delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        delivery.close();
         guards.close();
         advancement.close();
         telemetry.close();

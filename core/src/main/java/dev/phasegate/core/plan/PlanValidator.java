@@ -57,6 +57,7 @@ public final class PlanValidator {
                 problems.add(new Problem(at + ".webhook", "must be an http:// or https:// URL"));
             }
         }
+        problems.addAll(plan.notifications().problems());
         return problems;
     }
 

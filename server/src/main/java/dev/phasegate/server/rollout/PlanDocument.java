@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record PlanDocument(String rollout, String name, String description, String start,
                            List<PhaseDoc> phases, List<GuardDoc> guards, RunbookDoc runbook,
-                           List<ContactDoc> contacts) {
+                           List<ContactDoc> contacts, NotificationsDoc notifications) {
 
     public record PhaseDoc(String name, Integer capacity, List<String> features, Integer percentage,
                            AdvanceDoc advance) {
@@ -34,6 +34,13 @@ public record PlanDocument(String rollout, String name, String description, Stri
     public record RunbookDoc(List<String> steps, String disable) {
     }
 
-    public record ContactDoc(String name, String email, String webhook, String role) {
+    public record ContactDoc(String name, String email, String webhook, String role, String webhookFormat) {
+    }
+
+    /** {@code notifications.templates}: notice name → template; see docs/notifications.md. */
+    public record NotificationsDoc(java.util.Map<String, TemplateDoc> templates) {
+    }
+
+    public record TemplateDoc(String subject, String body) {
     }
 }

@@ -4,6 +4,7 @@ import dev.phasegate.core.plan.AdvanceCriteria;
 import dev.phasegate.core.plan.Contact;
 import dev.phasegate.core.plan.Durations;
 import dev.phasegate.core.plan.Guard;
+import dev.phasegate.core.plan.NoticeTemplates;
 import dev.phasegate.core.plan.GuardAction;
 import dev.phasegate.core.plan.GuardKind;
 import dev.phasegate.core.plan.GuardMetric;
@@ -168,11 +169,22 @@ public final class PlanDocuments {
                     problems.add(new Problem("contacts[" + i + "]", "is empty"));
                     continue;
                 }
-                contacts.add(new Contact(c.name(), c.email(), c.webhook(), c.role()));
+                Contact.WebhookFormat format = c.webhookFormat() == null ? Contact.WebhookFormat.JSON
+                        : parse(c.webhookFormat(), "contacts[" + i + "].webhookFormat", problems, Contact.WebhookFormat::byPlanName,
+                        names(Contact.WebhookFormat.values(), Contact.WebhookFormat::planName)).orElse(Contact.WebhookFormat.JSON);
+                contacts.add(new Contact(c.name(), c.email(), c.webhook(), c.role(), format));
             }
         }
 
-        Plan plan = new Plan(key, doc.name(), doc.description(), start, phases, guards, runbook, contacts);
+        NoticeTemplates notices = NoticeTemplates.NONE;
+        if (doc.notifications() != null && doc.notifications().templates() != null) {
+            java.util.Map<String, NoticeTemplates.Template> templates = new java.util.LinkedHashMap<>();
+            doc.notifications().templates().forEach((name, t) ->
+                    templates.put(name, t == null ? null : new NoticeTemplates.Template(t.subject(), t.body())));
+            notices = new NoticeTemplates(templates);
+        }
+
+        Plan plan = new Plan(key, doc.name(), doc.description(), start, phases, guards, runbook, contacts, notices);
         problems.addAll(PlanValidator.validate(plan));
         if (!problems.isEmpty()) {
             throw new PhasegateException.Invalid("the plan has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
@@ -197,9 +209,16 @@ public final class PlanDocuments {
         PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
                 plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName());
         List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()
-                .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role())).toList();
+                .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role(),
+                        c.webhookFormat() == Contact.WebhookFormat.JSON ? null : c.webhookFormat().planName())).toList();
+        PlanDocument.NotificationsDoc notifications = null;
+        if (!plan.notifications().custom().isEmpty()) {
+            java.util.Map<String, PlanDocument.TemplateDoc> templates = new java.util.LinkedHashMap<>();
+            plan.notifications().custom().forEach((name, t) -> templates.put(name, new PlanDocument.TemplateDoc(t.subject(), t.body())));
+            notifications = new PlanDocument.NotificationsDoc(templates);
+        }
         return new PlanDocument(plan.key(), plan.name(), plan.description(), plan.start().name().toLowerCase(Locale.ROOT),
-                phases, guards, runbook, contacts);
+                phases, guards, runbook, contacts, notifications);
     }
 
     private static GuardScope defaultScope(GuardMetric metric) {

@@ -12,6 +12,7 @@ import dev.phasegate.core.rollout.Transition;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
+import dev.phasegate.server.notify.Notifier;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -33,8 +34,17 @@ public final class RolloutService {
     private final RolloutLocks locks;
     private final Waitlist waitlist;
     private final Clock clock;
+    private final Notifier notifier;
 
+    /** A service whose transitions tell no one (see the constructor with a {@link Notifier}). */
     public RolloutService(Database db, RolloutRepository rollouts, AuditLog audit, RolloutLocks locks, Waitlist waitlist, Clock clock) {
+        this(db, rollouts, audit, locks, waitlist, clock, Notifier.NONE);
+    }
+
+    /** @param notifier tells enrolled users about the features of a phase advanced to, in the advancing transaction */
+    public RolloutService(Database db, RolloutRepository rollouts, AuditLog audit, RolloutLocks locks, Waitlist waitlist, Clock clock,
+                          Notifier notifier) {
+        this.notifier = notifier;
         this.db = db;
         this.rollouts = rollouts;
         this.audit = audit;
@@ -128,6 +138,10 @@ public final class RolloutService {
             Map<String, Object> auditBefore = stateOf(before.rollout());
             after = waitlist.promote(h, after, actor, now);
             rollouts.updateState(h, after, now);
+            if (allowed.phase() > r.currentPhase()) {
+                // The occasion carries the time: a phase reached again after a rollback is news again.
+                notifier.featuresArrived(h, r.plan(), allowed.phase(), "phase-" + allowed.phase() + "@" + now.toEpochMilli());
+            }
             Map<String, Object> auditAfter = stateOf(after.rollout());
             if (reason != null) {
                 auditAfter.put("reason", reason);
