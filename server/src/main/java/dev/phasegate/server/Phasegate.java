@@ -1,7 +1,15 @@
 package dev.phasegate.server;
 
+import dev.phasegate.server.action.ActionLog;
+import dev.phasegate.server.action.ActionRoutes;
+import dev.phasegate.server.action.Maintenance;
+import dev.phasegate.server.action.Remediation;
+import dev.phasegate.server.advance.AutoAdvancer;
+import dev.phasegate.server.advance.Readiness;
+import dev.phasegate.server.advance.ReadinessRoutes;
 import dev.phasegate.server.alert.AlertBook;
 import dev.phasegate.server.alert.AlertRoutes;
+import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.audit.AuditRoutes;
 import dev.phasegate.server.config.Settings;
@@ -16,6 +24,11 @@ import dev.phasegate.server.host.SystemMetricsRoutes;
 import dev.phasegate.server.incident.IncidentBook;
 import dev.phasegate.server.incident.IncidentRoutes;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.notify.DeliveryWorker;
+import dev.phasegate.server.notify.NotificationRoutes;
+import dev.phasegate.server.notify.Notifier;
+import dev.phasegate.server.notify.Outbox;
+import dev.phasegate.server.notify.SigningKey;
 import dev.phasegate.server.prometheus.Exposition;
 import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
@@ -26,6 +39,14 @@ import dev.phasegate.server.sdk.SdkInstances;
 import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
 import dev.phasegate.server.telemetry.Telemetry;
+import dev.phasegate.server.guardian.Guardian;
+import dev.phasegate.server.incident.TimelineEntry;
+import dev.phasegate.server.notify.IncidentNotices;
+import dev.phasegate.server.runbook.Diagnostics;
+import dev.phasegate.server.runbook.RollbackRoutes;
+import dev.phasegate.server.runbook.RunbookExecutor;
+import dev.phasegate.server.runbook.Runbooks;
+import dev.phasegate.server.runbook.StandardEffects;
 import dev.phasegate.server.guard.DecisionLog;
 import dev.phasegate.server.guard.GuardEngine;
 import dev.phasegate.server.guard.GuardReader;
@@ -41,6 +62,9 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Map;
 
 /**
@@ -67,9 +91,46 @@ public final class Phasegate implements AutoCloseable {
     private final Telemetry telemetry;
     private final GuardEngine guards;
     private final IncidentBook incidents;
+    private final Advancement advancement;
+    private final Outbox outbox;
+    private final Notifier notifier;
+    private final DeliveryWorker delivery;
+
+    /** Readiness, auto-advance, remediation webhooks and maintenance, with the action log they write. */
+    private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Remediation remediation,
+                               Maintenance maintenance) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (advancer != null) {
+                advancer.close();
+            }
+            if (maintenance != null) {
+                maintenance.close();
+            }
+            if (remediation != null) {
+                remediation.close();
+            }
+        }
+    }
+
+    private final Safety safety;
+
+    /** The guardian and the rollback runbook it starts. */
+    private record Safety(Runbooks runbooks, RunbookExecutor executor, Guardian guardian) implements AutoCloseable {
+        @Override
+        public void close() {
+            guardian.close();
+            executor.close();
+        }
+    }
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
-                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents) {
+                      Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents,
+                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery, Safety safety) {
+        this.safety = safety;
+        this.outbox = outbox;
+        this.notifier = notifier;
+        this.delivery = delivery;
         this.db = db;
         this.http = http;
         this.tokens = tokens;
@@ -81,6 +142,7 @@ public final class Phasegate implements AutoCloseable {
         this.telemetry = telemetry;
         this.guards = guards;
         this.incidents = incidents;
+        this.advancement = advancement;
     }
 
     /**
@@ -94,14 +156,19 @@ public final class Phasegate implements AutoCloseable {
         HostSampler host = null;
         Telemetry telemetry = null;
         GuardEngine guards = null;
+        Advancement advancement = null;
+        DeliveryWorker delivery = null;
+        Safety safety = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
             EnrollmentRepository enrollmentRepository = new EnrollmentRepository();
             RolloutLocks locks = new RolloutLocks();
             TokenService tokens = new TokenService(db, audit, clock, new SecureRandom());
-            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock);
-            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock);
+            Outbox outbox = new Outbox(clock);
+            Notifier notifier = new Notifier(outbox, settings.notifications().publicUrl());
+            EnrollmentService enrollments = new EnrollmentService(db, rolloutRepository, enrollmentRepository, audit, locks, clock, notifier);
+            RolloutService rollouts = new RolloutService(db, rolloutRepository, audit, locks, enrollments, clock, notifier);
             GateService gate = new GateService(db, rolloutRepository, enrollmentRepository, audit, clock);
             rules = new RulesCache(db, rolloutRepository, clock);
             AlertBook alerts = new AlertBook(db, audit, clock);
@@ -139,7 +206,10 @@ public final class Phasegate implements AutoCloseable {
             // Before the guard engine starts: the first critical alert already opens an incident.
             IncidentBook incidents = new IncidentBook(db, audit, rolloutRepository, decisions, clock);
             alerts.onTransition(incidents::onAlert);
+            incidents.addListener(new IncidentNotices(notifier, rolloutRepository));
             IncidentRoutes.register(http, incidents);
+            safety = startSafety(db, rolloutRepository, rollouts, locks, notifier, incidents, decisions, telemetry, audit, alerts,
+                    clock, http);
             URI prometheusUrl = settings.monitoring().prometheusUrl();
             GuardReader reader = new GuardReader(telemetry.view(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
@@ -147,10 +217,25 @@ public final class Phasegate implements AutoCloseable {
                     settings.monitoring().retention(), settings.notifications().insufficientDataGrace())
                     .start(settings.monitoring().guardInterval());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
+            advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
+                    exposition.registry(), clock, http);
+            SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
+            NotificationRoutes.register(http, db, outbox, signingKey);
+            delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock).start();
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
-            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents);
+            return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement,
+                    outbox, notifier, delivery, safety);
         } catch (RuntimeException e) {
+            if (safety != null) {
+                safety.close();
+            }
+            if (delivery != null) {
+                delivery.close();
+            }
+            if (advancement != null) {
+                advancement.close();
+            }
             if (guards != null) {
                 guards.close();
             }
@@ -167,6 +252,85 @@ public final class Phasegate implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * The runbook executor (resuming any run a crash left running) and the guardian, which listens to the
+     * alert book after the incident book: a critical alert's incident exists before the guardian acts on it.
+     */
+    private static Safety startSafety(Database db, RolloutRepository rolloutRepository, RolloutService rollouts, RolloutLocks locks,
+                                      Notifier notifier, IncidentBook incidents, DecisionLog decisions, Telemetry telemetry,
+                                      AuditLog audit, AlertBook alerts, Clock clock, HttpApi http) {
+        Runbooks runbooks = new Runbooks(db, rolloutRepository, rollouts, locks, clock);
+        RunbookExecutor executor = new RunbookExecutor(db, rolloutRepository, rollouts, locks, runbooks,
+                new StandardEffects(notifier, incidents), new Diagnostics(decisions, telemetry.view(), audit), decisions, clock,
+                telemetry.nodeId()).start();
+        Guardian guardian = new Guardian(db, rolloutRepository, rollouts, runbooks, clock);
+        guardian.onDecision((h, d) -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("guardianDecisionId", d.id());
+            data.put("action", d.action());
+            if (d.alertId() != null) {
+                data.put("alertId", d.alertId());
+            }
+            data.put("basis", d.basis());
+            incidents.recordForRollout(h, d.rollout(), TimelineEntry.DECISION, Actor.GUARDIAN.display(),
+                    "guardian: " + d.action() + " (" + d.outcome() + ")", data);
+        });
+        alerts.onTransition(guardian::onAlert);
+        RollbackRoutes.register(http, runbooks, rollouts, guardian);
+        return new Safety(runbooks, executor, guardian);
+    }
+
+    /** Rollbacks: start one, read runs. */
+    public Runbooks runbooks() {
+        return safety.runbooks();
+    }
+
+    /** The runbook executor ({@code tick()} for tests). */
+    public RunbookExecutor runbookExecutor() {
+        return safety.executor();
+    }
+
+    /** The guardian: acts on critical alerts. */
+    public Guardian guardian() {
+        return safety.guardian();
+    }
+
+    private static Advancement startAdvancement(Settings settings, Database db, RolloutRepository rolloutRepository,
+                                                RolloutService rollouts, Telemetry telemetry, AlertBook alerts,
+                                                DecisionLog decisions, MeterRegistry registry, Clock clock, HttpApi http) {
+        ActionLog actions = new ActionLog(db, registry);
+        Readiness readiness = new Readiness(db, rolloutRepository, telemetry, alerts, decisions, clock);
+        Remediation remediation = new Remediation(db, rolloutRepository, actions, settings.notifications().webhookTimeout(),
+                registry, clock);
+        Maintenance maintenance = null;
+        try {
+            alerts.onTransition(remediation::onTransition);
+            maintenance = new Maintenance(db, actions, settings.monitoring().retention(),
+                    settings.embedded() && settings.dbUrl() == null ? Database.embeddedFile(settings) : null, registry, clock,
+                    daemonScheduler("phasegate-maintenance")).start();
+            telemetry.onRetentionRun(maintenance::recordRetention);
+            // Readiness rests on guard decisions: checking more often than guards are evaluated gains nothing.
+            Duration interval = settings.monitoring().guardInterval().compareTo(AutoAdvancer.INTERVAL) > 0
+                    ? settings.monitoring().guardInterval() : AutoAdvancer.INTERVAL;
+            AutoAdvancer advancer = new AutoAdvancer(db, rolloutRepository, rollouts, readiness, actions, registry, clock,
+                    daemonScheduler("phasegate-advance")).start(interval);
+            ReadinessRoutes.register(http, readiness);
+            ActionRoutes.register(http, actions);
+            return new Advancement(actions, readiness, advancer, remediation, maintenance);
+        } catch (RuntimeException e) {
+            new Advancement(actions, readiness, null, remediation, maintenance).close();
+            throw e;
+        }
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public int port() {
@@ -212,11 +376,49 @@ public final class Phasegate implements AutoCloseable {
         return telemetry;
     }
 
+    /** Phase readiness: each advance criterion of a rollout's current phase, met or not. */
+    public Readiness readiness() {
+        return advancement.readiness();
+    }
+
+    /** The record of remediation and maintenance actions. */
+    public ActionLog actions() {
+        return advancement.actions();
+    }
+
+    /** The guardian's auto-advance loop ({@code tick()} for tests). */
+    public AutoAdvancer advancer() {
+        return advancement.advancer();
+    }
+
+    /** Scheduled store maintenance ({@code run()} for tests and operators). */
+    public Maintenance maintenance() {
+        return advancement.maintenance();
+    }
+
+    /** Tells beta users and contacts, in the caller's transaction (see {@link Notifier}). */
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    /** The notifications outbox: enqueue in a transaction; list messages and their delivery logs. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** Sends the outbox's messages; {@code runOnce()} sends what is due now. */
+    public DeliveryWorker delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
         sdk.close();
         http.stop();
+        safety.close();
+        delivery.close();
         guards.close();
+        advancement.close();
         telemetry.close();
         host.close();
         exposition.close();

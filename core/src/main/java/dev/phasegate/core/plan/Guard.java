@@ -27,10 +27,20 @@ import java.util.List;
  * @param horizon       trend: how far ahead the forecast looks; null otherwise
  * @param metricName    metric {@code custom}: the name of the application's metric events; null otherwise
  * @param query         metric {@code promql}: the PromQL expression; null otherwise
+ * @param onWarning     a webhook called when the guard's warning (or critical) alert fires; null for none
  */
 public record Guard(String name, GuardKind kind, GuardMetric metric, GuardScope scope, Integer phase,
                     double warning, double critical, Duration forDuration, Duration keepFiringFor, int minSamples,
-                    GuardAction onCritical, Duration window, Duration horizon, String metricName, String query) {
+                    GuardAction onCritical, Duration window, Duration horizon, String metricName, String query,
+                    WarningHook onWarning) {
+
+    /** A guard without a warning hook. */
+    public Guard(String name, GuardKind kind, GuardMetric metric, GuardScope scope, Integer phase,
+                 double warning, double critical, Duration forDuration, Duration keepFiringFor, int minSamples,
+                 GuardAction onCritical, Duration window, Duration horizon, String metricName, String query) {
+        this(name, kind, metric, scope, phase, warning, critical, forDuration, keepFiringFor, minSamples, onCritical,
+                window, horizon, metricName, query, null);
+    }
 
     /** Thirty seconds of breach before firing: a few telemetry buckets, short of a user-visible outage. */
     public static final Duration DEFAULT_FOR = Duration.ofSeconds(30);

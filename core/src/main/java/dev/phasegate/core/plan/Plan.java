@@ -23,9 +23,16 @@ import java.util.Optional;
  * @param guards      health guards (evaluated by the guardian)
  * @param runbook     the rollback runbook
  * @param contacts    people and hooks told about alerts and rollbacks
+ * @param notifications what beta users are told (templates); {@link NoticeTemplates#NONE} for the defaults
  */
 public record Plan(String key, String name, String description, StartMode start, List<Phase> phases,
-                   List<Guard> guards, Runbook runbook, List<Contact> contacts) {
+                   List<Guard> guards, Runbook runbook, List<Contact> contacts, NoticeTemplates notifications) {
+
+    /** A plan whose notices use the default templates. */
+    public Plan(String key, String name, String description, StartMode start, List<Phase> phases,
+                List<Guard> guards, Runbook runbook, List<Contact> contacts) {
+        this(key, name, description, start, phases, guards, runbook, contacts, NoticeTemplates.NONE);
+    }
 
     public Plan {
         phases = List.copyOf(phases);
@@ -35,6 +42,7 @@ public record Plan(String key, String name, String description, StartMode start,
         description = description == null ? "" : description;
         start = start == null ? StartMode.ACTIVE : start;
         runbook = runbook == null ? Runbook.REFERENCE : runbook;
+        notifications = notifications == null ? NoticeTemplates.NONE : notifications;
     }
 
     /** The phase with the given 1-based number. */

@@ -64,6 +64,7 @@ public final class PlanValidator {
                 problems.add(new Problem(at + ".webhook", "must be an http:// or https:// URL"));
             }
         }
+        problems.addAll(plan.notifications().problems());
         return problems;
     }
 
@@ -173,6 +174,14 @@ public final class PlanValidator {
             if (g.minSamples() < 1) {
                 problems.add(new Problem(at + ".minSamples", "must be at least 1, was " + g.minSamples()));
             }
+            if (g.onWarning() != null) {
+                if (!callableUrl(g.onWarning().webhook())) {
+                    problems.add(new Problem(at + ".onWarning.webhook", "must be an http:// or https:// URL with a host"));
+                }
+                if (g.onWarning().cooldown().isNegative()) {
+                    problems.add(new Problem(at + ".onWarning.cooldown", "must not be negative"));
+                }
+            }
         }
     }
 
@@ -257,6 +266,18 @@ public final class PlanValidator {
             }
         } else if (g.query() != null) {
             problems.add(new Problem(at + ".query", "applies to metric promql only"));
+        }
+    }
+
+    /** The server calls this URL itself, so it must parse as a URI with a host, not only look like one. */
+    private static boolean callableUrl(String url) {
+        if (url == null || !WEBHOOK.matcher(url).matches()) {
+            return false;
+        }
+        try {
+            return new java.net.URI(url).getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 

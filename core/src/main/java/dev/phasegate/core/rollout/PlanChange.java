@@ -78,6 +78,7 @@ public final class PlanChange {
         same(changes, "guards", before.guards(), after.guards());
         same(changes, "runbook", before.runbook(), after.runbook());
         same(changes, "contacts", before.contacts(), after.contacts());
+        same(changes, "notification templates", before.notifications(), after.notifications());
         return changes;
     }
 

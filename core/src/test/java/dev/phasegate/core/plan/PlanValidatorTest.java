@@ -206,6 +206,19 @@ class PlanValidatorTest {
     }
 
     @Test
+    void a_warning_hook_needs_an_http_url_with_a_host_and_a_cooldown_that_is_not_negative() {
+        Guard g = REFERENCE.guards().get(3);
+        Plan good = Plans.withGuard(REFERENCE, 3, hook(g, new WarningHook("https://ops.example.com/scale-out", null)));
+        Plan bad = Plans.withGuard(REFERENCE, 3, hook(g, new WarningHook("ftp://ops.example.com", java.time.Duration.ofSeconds(-1))));
+        Plan noHost = Plans.withGuard(REFERENCE, 3, hook(g, new WarningHook("http://", java.time.Duration.ZERO)));
+
+        assertThat(PlanValidator.validate(good)).isEmpty();
+        assertThat(good.guards().get(3).onWarning().cooldown()).isEqualTo(WarningHook.DEFAULT_COOLDOWN);
+        assertThat(fields(bad)).containsExactly("guards[3].onWarning.webhook", "guards[3].onWarning.cooldown");
+        assertThat(fields(noHost)).containsExactly("guards[3].onWarning.webhook");
+    }
+
+    @Test
     void every_problem_of_a_plan_is_reported_in_one_round() {
         Plan plan = Plans.withContacts(
                 plan(phase("pilot", 0, 101, "Bad Key"), phase("pilot", 10, 0, "basic-trading")),
@@ -217,6 +230,11 @@ class PlanValidatorTest {
 
     private static List<String> fields(Plan plan) {
         return PlanValidator.validate(plan).stream().map(Problem::field).toList();
+    }
+
+    private static Guard hook(Guard g, WarningHook hook) {
+        return new Guard(g.name(), g.kind(), g.metric(), g.scope(), g.phase(), g.warning(), g.critical(), g.forDuration(),
+                g.keepFiringFor(), g.minSamples(), g.onCritical(), g.window(), g.horizon(), g.metricName(), g.query(), hook);
     }
 
     private static Guard levels(Guard g, double warning, double critical) {

@@ -434,7 +434,8 @@ public final class AlertBook {
     /** Ends a silence now (one that has not started yet ends before it starts). 404 unknown, 409 already expired. */
     public Silence expire(long silenceId, Actor actor) {
         return db.inTransaction(h -> {
-            Instant now = clock.instant();
+            // Milliseconds, as silences are created: a stored end rounded up past "now" would read back as active.
+            Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             Silence before = store.lockSilence(h, silenceId, now)
                     .orElseThrow(() -> new PhasegateException.NotFound("no silence " + silenceId));
             if (!now.isBefore(before.endsAt())) {

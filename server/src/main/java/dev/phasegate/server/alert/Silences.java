@@ -5,6 +5,7 @@ import dev.phasegate.server.PhasegateException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,9 @@ final class Silences {
                         + "add a matcher that names something, e.g. {\"name\": \"rollout\", \"value\": \"checkout-v2\"}"));
             }
         }
-        Instant startsAt = r.startsAt() == null || r.startsAt().isBefore(now) ? now : r.startsAt();
+        // Truncated to milliseconds: the store keeps microseconds and rounds, so an untruncated "now" could be
+        // stored a hair in the future and the silence read back as pending (AlertRoutesTest caught this).
+        Instant startsAt = (r.startsAt() == null || r.startsAt().isBefore(now) ? now : r.startsAt()).truncatedTo(ChronoUnit.MILLIS);
         if (r.endsAt() == null) {
             problems.add(new Problem("endsAt", "is required"));
         } else if (!r.endsAt().isAfter(startsAt)) {

@@ -33,9 +33,11 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
             return dbUrl;
         }
         // PostgreSQL mode so one set of migrations serves both stores; LOCK_TIMEOUT well above any
-        // admission transaction, so waiting for the rollout's row lock never surfaces as an error.
+        // admission transaction, so waiting for the rollout's row lock never surfaces as an error;
+        // WRITE_DELAY=0 so a commit reaches the file before it is acknowledged (H2's default buffers
+        // commits for 500 ms, and a killed process lost them: RunbookCrashTest caught it).
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("phasegate")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000;WRITE_DELAY=0";
     }
 
     public boolean embedded() {

@@ -10,6 +10,8 @@ import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.http.Json;
+import dev.phasegate.server.notify.Notifier;
+import dev.phasegate.server.notify.Recipient;
 import dev.phasegate.server.rollout.RolloutLocks;
 import dev.phasegate.server.rollout.RolloutRepository;
 import dev.phasegate.server.rollout.RolloutService;
@@ -53,9 +55,18 @@ public final class EnrollmentService implements Waitlist {
     private final AuditLog audit;
     private final RolloutLocks locks;
     private final Clock clock;
+    private final Notifier notifier;
 
+    /** A service whose admissions tell no one (see the constructor with a {@link Notifier}). */
     public EnrollmentService(Database db, RolloutRepository rollouts, EnrollmentRepository enrollments, AuditLog audit,
                              RolloutLocks locks, Clock clock) {
+        this(db, rollouts, enrollments, audit, locks, clock, Notifier.NONE);
+    }
+
+    /** @param notifier tells admitted users (enrolled, or moved up from the waitlist), in the admitting transaction */
+    public EnrollmentService(Database db, RolloutRepository rollouts, EnrollmentRepository enrollments, AuditLog audit,
+                             RolloutLocks locks, Clock clock, Notifier notifier) {
+        this.notifier = notifier;
         this.db = db;
         this.rollouts = rollouts;
         this.enrollments = enrollments;
@@ -269,6 +280,8 @@ public final class EnrollmentService implements Waitlist {
             rollouts.updateState(h, stored.with(next).withNextSeq(seq), now);
             audit.recordAll(h, now, entries);
             db.markRulesChanged(h);
+            notifier.enrolled(h, rollout.plan(), rollout.currentPhase(), rows.stream().filter(row -> row.status() == EnrollmentStatus.ENROLLED)
+                    .map(row -> new Recipient(row.userId(), row.email())).toList());
         }
         // A single user already waiting learns their place in line now.
         for (int i = 0; i < batch.size(); i++) {
@@ -323,6 +336,8 @@ public final class EnrollmentService implements Waitlist {
             return stored;
         }
         enrollments.admit(h, r.key(), promoted, r.currentPhase(), now);
+        notifier.admitted(h, r.plan(), r.currentPhase(), enrollments.findAll(h, r.key(), promoted).values().stream()
+                .map(e -> new Recipient(e.userId(), e.email())).toList());
         List<AuditLog.Entry> entries = new ArrayList<>(promoted.size());
         for (String userId : promoted) {
             entries.add(new AuditLog.Entry("enrollment.promoted", r.key(), userId, Map.of("status", "waitlisted"),

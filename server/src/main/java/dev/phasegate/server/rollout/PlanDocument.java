@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record PlanDocument(String rollout, String name, String description, String start,
                            List<PhaseDoc> phases, List<GuardDoc> guards, RunbookDoc runbook,
-                           List<ContactDoc> contacts) {
+                           List<ContactDoc> contacts, NotificationsDoc notifications) {
 
     public record PhaseDoc(String name, Integer capacity, List<String> features, Integer percentage,
                            AdvanceDoc advance) {
@@ -24,12 +24,23 @@ public record PlanDocument(String rollout, String name, String description, Stri
     public record GuardDoc(String name, String kind, String metric, String scope, Integer phase, Double warning,
                            Double critical, @JsonProperty("for") String forDuration, String keepFiringFor,
                            Integer minSamples, String onCritical, String window, String horizon, String metricName,
-                           String query) {
+                           String query, WarningHookDoc onWarning) {
+    }
+
+    /** {@code onWarning: {webhook: https://..., cooldown: 10m}}. */
+    public record WarningHookDoc(String webhook, String cooldown) {
     }
 
     public record RunbookDoc(List<String> steps, String disable, String verifyFor, String verifyTimeout) {
     }
 
-    public record ContactDoc(String name, String email, String webhook, String role) {
+    public record ContactDoc(String name, String email, String webhook, String role, String webhookFormat) {
+    }
+
+    /** {@code notifications.templates}: notice name → template; see docs/notifications.md. */
+    public record NotificationsDoc(java.util.Map<String, TemplateDoc> templates) {
+    }
+
+    public record TemplateDoc(String subject, String body) {
     }
 }

@@ -4,6 +4,7 @@ import dev.phasegate.core.plan.AdvanceCriteria;
 import dev.phasegate.core.plan.Contact;
 import dev.phasegate.core.plan.Durations;
 import dev.phasegate.core.plan.Guard;
+import dev.phasegate.core.plan.NoticeTemplates;
 import dev.phasegate.core.plan.GuardAction;
 import dev.phasegate.core.plan.GuardKind;
 import dev.phasegate.core.plan.GuardMetric;
@@ -14,6 +15,7 @@ import dev.phasegate.core.plan.PlanValidator;
 import dev.phasegate.core.plan.Problem;
 import dev.phasegate.core.plan.Runbook;
 import dev.phasegate.core.plan.StartMode;
+import dev.phasegate.core.plan.WarningHook;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.http.Json;
 
@@ -135,9 +137,11 @@ public final class PlanDocuments {
                     problems.add(new Problem(at + ".horizon", "applies to trend guards only"));
                 }
                 int minSamples = g.minSamples() == null ? defaultMinSamples(kind, metric) : g.minSamples();
+                WarningHook onWarning = g.onWarning() == null ? null : new WarningHook(g.onWarning().webhook(),
+                        g.onWarning().cooldown() == null ? null : duration(g.onWarning().cooldown(), at + ".onWarning.cooldown", problems));
                 if (metric != null && warning != null && critical != null && window != null) {
                     guards.add(new Guard(g.name(), kind, metric, scope, g.phase(), warning, critical, forDuration, keep,
-                            minSamples, action, window, horizon, g.metricName(), g.query()));
+                            minSamples, action, window, horizon, g.metricName(), g.query(), onWarning));
                 }
             }
         }
@@ -169,11 +173,22 @@ public final class PlanDocuments {
                     problems.add(new Problem("contacts[" + i + "]", "is empty"));
                     continue;
                 }
-                contacts.add(new Contact(c.name(), c.email(), c.webhook(), c.role()));
+                Contact.WebhookFormat format = c.webhookFormat() == null ? Contact.WebhookFormat.JSON
+                        : parse(c.webhookFormat(), "contacts[" + i + "].webhookFormat", problems, Contact.WebhookFormat::byPlanName,
+                        names(Contact.WebhookFormat.values(), Contact.WebhookFormat::planName)).orElse(Contact.WebhookFormat.JSON);
+                contacts.add(new Contact(c.name(), c.email(), c.webhook(), c.role(), format));
             }
         }
 
-        Plan plan = new Plan(key, doc.name(), doc.description(), start, phases, guards, runbook, contacts);
+        NoticeTemplates notices = NoticeTemplates.NONE;
+        if (doc.notifications() != null && doc.notifications().templates() != null) {
+            java.util.Map<String, NoticeTemplates.Template> templates = new java.util.LinkedHashMap<>();
+            doc.notifications().templates().forEach((name, t) ->
+                    templates.put(name, t == null ? null : new NoticeTemplates.Template(t.subject(), t.body())));
+            notices = new NoticeTemplates(templates);
+        }
+
+        Plan plan = new Plan(key, doc.name(), doc.description(), start, phases, guards, runbook, contacts, notices);
         problems.addAll(PlanValidator.validate(plan));
         if (!problems.isEmpty()) {
             throw new PhasegateException.Invalid("the plan has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
@@ -192,14 +207,23 @@ public final class PlanDocuments {
                 g.kind().planName(), g.metric().planName(), g.scope().planName(), g.phase(),
                 Double.isNaN(g.warning()) ? null : g.warning(), g.critical(), Durations.format(g.forDuration()),
                 Durations.format(g.keepFiringFor()), g.minSamples(), g.onCritical().planName(), Durations.format(g.window()),
-                g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query())).toList();
+                g.horizon() == null ? null : Durations.format(g.horizon()), g.metricName(), g.query(),
+                g.onWarning() == null ? null : new PlanDocument.WarningHookDoc(g.onWarning().webhook(),
+                        Durations.format(g.onWarning().cooldown())))).toList();
         PlanDocument.RunbookDoc runbook = new PlanDocument.RunbookDoc(
                 plan.runbook().steps().stream().map(Runbook.Step::planName).toList(), plan.runbook().disableMode().planName(),
                 Durations.format(plan.runbook().verifyFor()), Durations.format(plan.runbook().verifyTimeout()));
         List<PlanDocument.ContactDoc> contacts = plan.contacts().stream()
-                .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role())).toList();
+                .map(c -> new PlanDocument.ContactDoc(c.name(), c.email(), c.webhook(), c.role(),
+                        c.webhookFormat() == Contact.WebhookFormat.JSON ? null : c.webhookFormat().planName())).toList();
+        PlanDocument.NotificationsDoc notifications = null;
+        if (!plan.notifications().custom().isEmpty()) {
+            java.util.Map<String, PlanDocument.TemplateDoc> templates = new java.util.LinkedHashMap<>();
+            plan.notifications().custom().forEach((name, t) -> templates.put(name, new PlanDocument.TemplateDoc(t.subject(), t.body())));
+            notifications = new PlanDocument.NotificationsDoc(templates);
+        }
         return new PlanDocument(plan.key(), plan.name(), plan.description(), plan.start().name().toLowerCase(Locale.ROOT),
-                phases, guards, runbook, contacts);
+                phases, guards, runbook, contacts, notifications);
     }
 
     private static GuardScope defaultScope(GuardMetric metric) {

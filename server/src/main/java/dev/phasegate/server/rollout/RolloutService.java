@@ -12,6 +12,7 @@ import dev.phasegate.core.rollout.Transition;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
+import dev.phasegate.server.notify.Notifier;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -33,8 +34,17 @@ public final class RolloutService {
     private final RolloutLocks locks;
     private final Waitlist waitlist;
     private final Clock clock;
+    private final Notifier notifier;
 
+    /** A service whose transitions tell no one (see the constructor with a {@link Notifier}). */
     public RolloutService(Database db, RolloutRepository rollouts, AuditLog audit, RolloutLocks locks, Waitlist waitlist, Clock clock) {
+        this(db, rollouts, audit, locks, waitlist, clock, Notifier.NONE);
+    }
+
+    /** @param notifier tells enrolled users about the features of a phase advanced to, in the advancing transaction */
+    public RolloutService(Database db, RolloutRepository rollouts, AuditLog audit, RolloutLocks locks, Waitlist waitlist, Clock clock,
+                          Notifier notifier) {
+        this.notifier = notifier;
         this.db = db;
         this.rollouts = rollouts;
         this.audit = audit;
@@ -94,8 +104,21 @@ public final class RolloutService {
      * @param reason           why, for the audit log (may be null)
      */
     public RolloutView transition(String key, Action action, boolean withdrawFeatures, String reason, Actor actor) {
+        return transition(key, action, withdrawFeatures, reason, actor, null);
+    }
+
+    /**
+     * Advances out of phase {@code fromPhase} only: whoever judged that phase ready (the guardian's auto-advance)
+     * must not advance a phase nobody judged because someone else moved the rollout meanwhile (409 then).
+     */
+    public RolloutView advanceFrom(String key, int fromPhase, String reason, Actor actor) {
+        return transition(key, Action.ADVANCE, false, reason, actor, fromPhase);
+    }
+
+    private RolloutView transition(String key, Action action, boolean withdrawFeatures, String reason, Actor actor,
+                                   Integer expectedPhase) {
         return locks.withLock(key, () -> db.inTransaction(h -> {
-            transitionIn(h, key, action, withdrawFeatures, reason, actor);
+            transitionIn(h, key, action, withdrawFeatures, reason, actor, expectedPhase);
             return view(h, key);
         }));
     }
@@ -105,8 +128,17 @@ public final class RolloutService {
      * marks its step done in the same transaction). The caller holds {@link RolloutLocks} for {@code key}.
      */
     public StoredRollout transitionIn(Handle h, String key, Action action, boolean withdrawFeatures, String reason, Actor actor) {
+        return transitionIn(h, key, action, withdrawFeatures, reason, actor, null);
+    }
+
+    private StoredRollout transitionIn(Handle h, String key, Action action, boolean withdrawFeatures, String reason, Actor actor,
+                                       Integer expectedPhase) {
         Instant now = clock.instant();
         StoredRollout before = rollouts.lock(h, key).orElseThrow(() -> notFound(key));
+        if (expectedPhase != null && before.rollout().currentPhase() != expectedPhase) {
+            throw new PhasegateException.Conflict("rollout '" + key + "' is in phase " + before.rollout().currentPhase()
+                    + ", not " + expectedPhase + ", any more; nothing was changed");
+        }
         if (action == Action.RESUME && before.rollout().state() == RolloutState.ROLLED_BACK && (reason == null || reason.isBlank())) {
             throw new PhasegateException.Invalid(new Problem("reason",
                     "is required to resume a rolled-back rollout: say what was fixed"));
@@ -125,6 +157,10 @@ public final class RolloutService {
         Map<String, Object> auditBefore = stateOf(before.rollout());
         after = waitlist.promote(h, after, actor, now);
         rollouts.updateState(h, after, now);
+        if (allowed.phase() > r.currentPhase()) {
+            // The occasion carries the time: a phase reached again after a rollback is news again.
+            notifier.featuresArrived(h, r.plan(), allowed.phase(), "phase-" + allowed.phase() + "@" + now.toEpochMilli());
+        }
         Map<String, Object> auditAfter = stateOf(after.rollout());
         if (reason != null) {
             auditAfter.put("reason", reason);

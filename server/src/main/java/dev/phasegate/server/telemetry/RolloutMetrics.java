@@ -110,6 +110,41 @@ final class RolloutMetrics {
         return body;
     }
 
+    /**
+     * One series' telemetry over [from, to): every node's stored rows and this node's unflushed data whose
+     * time span overlaps it. A downsampled row (1 min, 1 h) that starts before {@code from} but reaches past
+     * it counts whole: rows cannot be split, and a series belongs to one phase, so what it adds from before
+     * {@code from} is that phase's own earlier traffic.
+     */
+    Aggregate total(String rollout, Cohort cohort, int phase, Instant from, Instant to) {
+        long fromMs = from.toEpochMilli();
+        long toMs = to.toEpochMilli();
+        // The coarsest stored resolution is an hour: a row overlapping `from` starts at most an hour before it.
+        long readFrom = fromMs - Duration.ofHours(1).toMillis();
+        Partial sum = new Partial();
+        rollups.storeLock.readLock().lock();
+        try {
+            for (RollupStore.Row row : db.withHandle(h -> store.read(h, rollout, cohort, phase, readFrom, toMs))) {
+                if (row.start() + row.resolution() * 1000L > fromMs) {
+                    sum.merge(row.data());
+                }
+            }
+            for (Series s : rollups.seriesOf(rollout)) {
+                if (s.cohort != cohort || s.phase != phase) {
+                    continue;
+                }
+                for (Bucket b : s.buckets.values()) {
+                    if (b.start + Rollups.BUCKET_MILLIS > fromMs && b.start < toMs) {
+                        b.mergeUnflushedInto(sum);
+                    }
+                }
+            }
+        } finally {
+            rollups.storeLock.readLock().unlock();
+        }
+        return new Aggregate(sum);
+    }
+
     private static Partial[] parts(int steps) {
         Partial[] parts = new Partial[steps];
         for (int i = 0; i < steps; i++) {

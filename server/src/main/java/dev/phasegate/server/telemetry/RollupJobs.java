@@ -55,6 +55,7 @@ final class RollupJobs implements AutoCloseable {
     final AtomicLong flushFailures = new AtomicLong();
     final AtomicLong downsampleFailures = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
+    final List<java.util.function.Consumer<RetentionRun>> retentionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RollupJobs(Database db, RollupStore store, Rollups rollups, Clock clock, Duration retention, String nodeId) {
         this.db = db;
@@ -87,12 +88,26 @@ final class RollupJobs implements AutoCloseable {
     }
 
     void maintenanceTick() {
+        java.time.Instant startedAt = clock.instant();
+        long started = System.nanoTime();
+        int merged = 0;
+        int purged = 0;
+        String failure = null;
         try {
-            downsample();
-            purge();
+            merged = downsample();
+            purged = purge();
         } catch (RuntimeException e) {
             downsampleFailures.incrementAndGet();
+            failure = e.toString();
             log.warn("downsampling or purging telemetry rollups failed (retried in {} s): {}", DOWNSAMPLE_INTERVAL.toSeconds(), e.toString());
+        }
+        RetentionRun run = new RetentionRun(startedAt, (System.nanoTime() - started) / 1_000_000, merged, purged, failure);
+        for (java.util.function.Consumer<RetentionRun> listener : retentionListeners) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                log.warn("a listener of telemetry retention runs failed: {}", e.toString());
+            }
         }
     }
 

@@ -64,6 +64,15 @@ final class RollupStore {
                 .map((rs, ctx) -> row(rs)).list();
     }
 
+    /** One series' rows with a start in [from, to), oldest first. */
+    List<Row> read(Handle h, String rollout, Cohort cohort, int phase, long from, long to) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM telemetry_rollup WHERE rollout_key = :rollout AND cohort = :cohort "
+                        + "AND phase = :phase AND bucket_start >= :from AND bucket_start < :to ORDER BY bucket_start, id")
+                .bind("rollout", rollout).bind("cohort", cohort.wireName()).bind("phase", phase)
+                .bind("from", time(from)).bind("to", time(to))
+                .map((rs, ctx) -> row(rs)).list();
+    }
+
     /** Up to {@code limit} rows of a resolution starting before {@code cutoff}, oldest first. */
     List<Row> olderThan(Handle h, int resolution, long cutoff, int limit) {
         return h.createQuery("SELECT " + COLUMNS + " FROM telemetry_rollup WHERE resolution_seconds = :resolution "

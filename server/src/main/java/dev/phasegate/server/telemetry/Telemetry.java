@@ -28,12 +28,14 @@ public final class Telemetry implements AutoCloseable {
     private final RollupJobs jobs;
     private final TelemetryMeters meters;
     private final String nodeId;
+    private final RolloutMetrics totals;
 
-    private Telemetry(Rollups rollups, RollupJobs jobs, TelemetryMeters meters, String nodeId) {
+    private Telemetry(Rollups rollups, RollupJobs jobs, TelemetryMeters meters, String nodeId, RolloutMetrics totals) {
         this.rollups = rollups;
         this.jobs = jobs;
         this.meters = meters;
         this.nodeId = nodeId;
+        this.totals = totals;
     }
 
     /** Registers the routes on {@code http} (before it starts) and starts the flush and downsampling loops. */
@@ -45,7 +47,8 @@ public final class Telemetry implements AutoCloseable {
         Ingestion ingestion = new Ingestion(rollups, rules::current, clock, monitoring);
         RollupJobs jobs = new RollupJobs(db, store, rollups, clock, monitoring.retention(), nodeId);
         TelemetryMeters meters = new TelemetryMeters(rollups, ingestion.counters, jobs, clock);
-        TelemetryRoutes.register(http, ingestion, new RolloutMetrics(db, store, rollups), key -> {
+        RolloutMetrics metrics = new RolloutMetrics(db, store, rollups);
+        TelemetryRoutes.register(http, ingestion, metrics, key -> {
             for (RolloutRules r : rules.current().snapshot().rollouts()) {
                 if (r.key().equals(key)) {
                     return r;
@@ -58,12 +61,34 @@ public final class Telemetry implements AutoCloseable {
             throw new PhasegateException.NotFound("no rollout '" + key + "'");
         }, clock);
         jobs.start();
-        return new Telemetry(rollups, jobs, meters, nodeId);
+        return new Telemetry(rollups, jobs, meters, nodeId, metrics);
     }
 
     /** This node's recent telemetry, for guards. */
     public TelemetryView view() {
         return rollups;
+    }
+
+    /**
+     * One series' telemetry over [from, to) from every node's stored rows plus this node's unflushed data: for
+     * spans longer than the in-memory window, such as "since the phase started". Reads the store.
+     *
+     * <pre>{@code
+     * Aggregate phase = telemetry.total("trading-v2", Cohort.BETA, 2, phaseStartedAt, now);
+     * }</pre>
+     */
+    public Aggregate total(String rollout, Cohort cohort, int phase, java.time.Instant from, java.time.Instant to) {
+        return totals.total(rollout, cohort, phase, from, to);
+    }
+
+    /** Calls {@code listener} after each run of downsampling and retention (every minute), on the telemetry thread. */
+    public void onRetentionRun(java.util.function.Consumer<RetentionRun> listener) {
+        jobs.retentionListeners.add(listener);
+    }
+
+    /** Runs downsampling and retention now, on the calling thread (tests; the loop runs it every minute). */
+    public void runRetention() {
+        jobs.maintenanceTick();
     }
 
     /** The meters to bind to the node's registry. */

@@ -53,6 +53,7 @@ class GuardEngineTest {
         for (int i = 0; i < 10; i++) {
             server.postJson("/api/v1/rollouts/desk/enrollments", T, Map.of("userId", "b" + i));
         }
+        server.awaitEnrolled("desk", java.util.stream.IntStream.range(0, 10).mapToObj(i -> "b" + i).toList());
         // Comparisons count from the start of the phase: let traffic arrive after it.
         clock.advance(Duration.ofSeconds(30));
     }

@@ -67,6 +67,8 @@ class AuthorizationMatrixTest {
                 new Route("GET", "/api/v1/rollouts/m/metrics", null, READ),
                 new Route("GET", "/api/v1/system/metrics", null, READ),
                 new Route("GET", "/api/v1/rollouts/m/guards", null, READ),
+                new Route("GET", "/api/v1/rollouts/m/readiness", null, READ),
+                new Route("GET", "/api/v1/actions", null, READ),
                 new Route("GET", "/api/v1/rollouts/m/decisions", null, READ),
                 new Route("GET", "/api/v1/decisions/1", null, READ),
                 new Route("GET", "/api/v1/alerts", null, READ),
@@ -76,6 +78,9 @@ class AuthorizationMatrixTest {
                 new Route("POST", "/api/v1/silences", "{\"matchers\":[{\"name\":\"rollout\",\"value\":\"m\"}],"
                         + "\"endsAt\":\"" + java.time.Instant.now().plusSeconds(3600) + "\",\"comment\":\"maintenance\"}", OPERATE),
                 new Route("POST", "/api/v1/silences/999/expire", "", OPERATE),
+                new Route("GET", "/api/v1/notifications", null, READ),
+                new Route("GET", "/api/v1/notifications/1", null, READ),
+                new Route("GET", "/api/v1/notifications/signing-key", null, ADMINISTER),
                 new Route("GET", "/metrics", null, READ));
     }
 

@@ -91,6 +91,27 @@ class GuardDocumentsTest {
                 "guards[8].horizon", "guards[8].window", "guards[9].kind", "guards[10].query");
     }
 
+    @Test
+    void a_warning_hook_reads_with_its_default_cooldown_round_trips_and_names_its_bad_fields() {
+        Plan plan = read(PHASES + """
+                guards:
+                  - {name: p95, metric: p95-latency, warning: 1, critical: 2, onWarning: {webhook: 'https://ops.example.com/scale'}}
+                  - {name: errors, metric: error-rate, warning: 1, critical: 2, onWarning: {webhook: 'http://10.0.0.1:8080/x', cooldown: 0s}}
+                """);
+
+        assertThat(plan.guards().get(0).onWarning().webhook()).isEqualTo("https://ops.example.com/scale");
+        assertThat(plan.guards().get(0).onWarning().cooldown()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(plan.guards().get(1).onWarning().cooldown()).isEqualTo(Duration.ZERO);
+        assertThat(PlanDocuments.toPlan(PlanDocuments.toDocument(plan), null).guards()).isEqualTo(plan.guards());
+        assertThat(problems(PHASES + """
+                guards:
+                  - {name: a, metric: error-rate, warning: 1, critical: 2, onWarning: {webhook: 'mailto:ops@example.com'}}
+                  - {name: b, metric: error-rate, warning: 1, critical: 2, onWarning: {webhook: 'https://x.example', cooldown: soon}}
+                  - {name: c, metric: error-rate, warning: 1, critical: 2, onWarning: {cooldown: 1m}}
+                """)).containsExactlyInAnyOrder("guards[0].onWarning.webhook", "guards[1].onWarning.cooldown",
+                "guards[2].onWarning.webhook");
+    }
+
     private static Plan read(String yaml) {
         return PlanDocuments.read(yaml.getBytes(StandardCharsets.UTF_8), true, null);
     }

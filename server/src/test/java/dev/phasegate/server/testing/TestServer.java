@@ -45,6 +45,16 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Phasegate.start(settings, clock, new PrintStream(new ByteArrayOutputStream())));
     }
 
+    /**
+     * Waits (bounded) until the published rules, which attribute telemetry to beta or control and answer
+     * SDKs, know {@code users} as enrolled in {@code rollout}: the rules are rebuilt in the background.
+     */
+    public void awaitEnrolled(String rollout, java.util.Collection<String> users) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                node.rules().current().snapshot().rollouts().stream().filter(r -> r.key().equals(rollout))
+                        .anyMatch(r -> users.stream().allMatch(u -> r.membership(u) == dev.phasegate.core.gate.Membership.ENROLLED)));
+    }
+
     public String base() {
         return base;
     }
