@@ -32,7 +32,7 @@ public final class RollbackRoutes {
             Runbooks.Started started = runbooks.start(new RollbackRequest(key, body.reason(),
                     body.severity() == null ? "sev2" : body.severity(), Boolean.TRUE.equals(body.all()),
                     RollbackRequest.BY_PERSON, HttpApi.principal(ctx).actor(), null, null,
-                    Map.of("requestedBy", HttpApi.principal(ctx).actor().display(), "reason", body.reason())));
+                    Map.of("requestedBy", HttpApi.principal(ctx).actor().display(), "reason", String.valueOf(body.reason()))));
             ctx.status(started.joined() ? 200 : 202).json(Map.of("joined", started.joined(), "run", started.run()));
         }, Permission.OPERATE);
         http.app().get("/api/v1/rollouts/{key}/rollbacks", ctx -> {
