@@ -214,6 +214,54 @@ class RollbackTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void a_failing_step_is_retried_with_backoff_and_past_its_limit_the_run_goes_on_and_says_so() throws Exception {
+        TestClock clock = new TestClock(Instant.now());
+        System.setProperty("phasegate.faults.failStep", "notify-users");
+        System.setProperty("phasegate.faults.failTimes", "99");
+        try {
+            start(clock, Monitoring.DEFAULTS.withIntervals(Duration.ofSeconds(5), Duration.ofHours(1)));
+        } finally {
+            System.clearProperty("phasegate.faults.failStep");
+            System.clearProperty("phasegate.faults.failTimes");
+        }
+        assertThat(server.put("/api/v1/rollouts/desk", T, plan("[pause-enrollment, disable-features, notify-users, open-incident]",
+                "verifyFor: 1m, verifyTimeout: 10m"), "application/yaml").status()).isEqualTo(201);
+        enrollAndAdvance(3);
+        long runId = server.postJson("/api/v1/rollouts/desk/rollback", T, Map.of("reason", "bad release")).json()
+                .get("run").get("id").asLong();
+
+        // Attempts at 0, +1, +2, +4, +8 s of the test clock: move it on until the step gives up.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            clock.advance(Duration.ofSeconds(9));
+            server.node().runbookExecutor().tick();
+            return step(runId, "notify-users").get("state").asText().equals("failed");
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/api/v1/rollbacks/" + runId, T).json().get("state").asText()
+                .equals("done-with-failures"));
+        JsonNode run = server.get("/api/v1/rollbacks/" + runId, T).json();
+        JsonNode failed = step(runId, "notify-users");
+        assertThat(failed.get("state").asText()).isEqualTo("failed");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(RunbookExecutor.MAX_ATTEMPTS);
+        assertThat(failed.get("lastError").asText()).contains("injected failure");
+        assertThat(step(runId, "open-incident").get("state").asText()).as("the run went on").isEqualTo("done");
+        assertThat(run.get("outcome").asText()).contains("failed steps: notify-users");
+        assertThat(server.get("/api/v1/rollouts/desk", T).json().get("state").asText()).isEqualTo("rolled_back");
+        JsonNode incident = server.get("/api/v1/incidents/" + run.get("incidentId").asLong(), T).json();
+        assertThat(incident.get("timeline").toString()).contains("notify-users failed after 5 attempts");
+        assertThat(server.postJson("/api/v1/rollouts/desk/rollback", T, Map.of("reason", "again")).status())
+                .as("already rolled back").isEqualTo(409);
+    }
+
+    private JsonNode step(long runId, String name) {
+        for (JsonNode s : server.get("/api/v1/rollbacks/" + runId, T).json().get("steps")) {
+            if (s.get("step").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name);
+    }
+
     private long subjects(String word) {
         return java.util.Arrays.stream(MAIL.getReceivedMessages()).filter(m -> subject(m).toLowerCase(java.util.Locale.ROOT).contains(word)).count();
     }
