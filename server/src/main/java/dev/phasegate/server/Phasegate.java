@@ -222,6 +222,7 @@ public final class Phasegate implements AutoCloseable {
             SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
             NotificationRoutes.register(http, db, outbox, signingKey);
             delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock).start();
+            dev.phasegate.server.openapi.OpenApiRoutes.register(http);
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
             return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement,
@@ -335,6 +336,11 @@ public final class Phasegate implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The routes this node serves, as registered (the OpenAPI document is checked against them). */
+    public java.util.List<HttpApi.Route> routes() {
+        return http.routes();
     }
 
     public TokenService tokens() {

@@ -60,6 +60,11 @@ final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
+    Answer postRaw(String path, byte[] body, String contentType) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     Answer putRaw(String path, byte[] body, String contentType) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));

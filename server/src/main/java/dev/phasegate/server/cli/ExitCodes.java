@@ -17,6 +17,8 @@ public final class ExitCodes {
     public static final int AUTH = 6;
     /** The server could not be reached. */
     public static final int UNREACHABLE = 7;
+    /** A wait ({@code wait-phase}) ran out of time before the rollout got there. */
+    public static final int TIMEOUT = 8;
 
     private ExitCodes() {
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 RolloutCommands.Start.class, RolloutCommands.Advance.class, RolloutCommands.Pause.class,
                 RolloutCommands.Resume.class, RolloutCommands.Complete.class, EnrollCommand.class, LeaveCommand.class,
                 EnrollmentsCommand.class, FeaturesCommand.class, KillSwitchCommand.class, TokenCommands.class,
-                AuditCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
+                AuditCommand.class, RollbackCommand.class, EnrollmentCommand.class, WaitPhaseCommand.class, EventsCommands.class, MetricsCommands.Rollout.class, MetricsCommands.SystemMetrics.class, GuardCommands.List.class, GuardCommands.Decisions.class, GuardCommands.Decision.class, GuardCommands.Readiness.class, AlertCommands.class, SilenceCommands.class, IncidentCommands.class, RollbackRunCommands.class, RollbackRunCommands.Guardian.class, ActionsCommand.class, NotificationCommands.class, SdkCommands.class, SdkCommands.Evaluate.class, HealthCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:",
                 "  phasegate serve                                  run a node on :8080 with the embedded store",
                 "  phasegate apply -f examples/trading-engine.yaml  create or update a rollout from a plan",

@@ -98,6 +98,26 @@ public final class HttpApi {
     }
 
     /**
+     * A route as registered: the HTTP method, the path template ({@code /api/v1/rollouts/{key}}) and the
+     * permission it needs, or null for a public route.
+     */
+    public record Route(String method, String path, Permission permission) {
+    }
+
+    /**
+     * Every HTTP route registered so far, read from Javalin's router (before/after filters left out): what
+     * the OpenAPI document is checked against.
+     */
+    public java.util.List<Route> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.getEndpoint())
+                .filter(e -> e.getMethod().isHttpMethod())
+                .map(e -> new Route(e.getMethod().name(), e.getPath(), e.getRoles().stream()
+                        .filter(Permission.class::isInstance).map(Permission.class::cast).findFirst().orElse(null)))
+                .toList();
+    }
+
+    /**
      * Keeps the error body a handler on an {@code /ofrep/} path has written, instead of the problem document
      * the server otherwise writes for a 404: the OpenFeature Remote Evaluation Protocol defines its own body
      * for that status (flagNotFound), and its clients read it.
