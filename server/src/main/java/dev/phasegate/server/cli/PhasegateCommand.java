@@ -32,13 +32,16 @@ public final class PhasegateCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new PhasegateCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: exceptions map to the documented exit codes. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PhasegateCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     cmd.getErr().println("error: " + e.getMessage());
-                    return ExitCodes.FAILED;
-                })
-                .execute(args);
-        System.exit(code);
+                    return e instanceof ApiClient.Unreachable ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+                });
     }
 }

@@ -57,12 +57,45 @@ class CliTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new PhasegateCommand()).execute(all.toArray(String[]::new));
+            int code = PhasegateCommand.commandLine().execute(all.toArray(String[]::new));
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    @Test
+    void an_unreachable_server_exits_7_and_says_where_it_looked() {
+        int port = dev.phasegate.server.testing.TestPrometheus.freePort();
+        List<String> args = List.of("rollouts", "--server", "http://127.0.0.1:" + port, "--token", TestStore.ADMIN_TOKEN);
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(PhasegateCommand.commandLine().execute(args.toArray(String[]::new))).isEqualTo(ExitCodes.UNREACHABLE);
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach the Phasegate server at http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void rollback_starts_the_runbook_then_joins_it_and_needs_a_reason() throws IOException {
+        Path plan = dir.resolve("rollback.yaml");
+        Files.writeString(plan, "rollout: cli-rb\nphases:\n  - {name: a, capacity: 5, features: [cli-rb-a]}\n"
+                + "  - {name: b, capacity: 9, features: [cli-rb-b]}\nguards: [{name: e, metric: error-rate, warning: 1, critical: 2}]\n"
+                + "runbook: {steps: [verify-recovery, disable-features], verifyFor: 1m, verifyTimeout: 10m}\n");
+        assertThat(run("apply", "-f", plan.toString()).code()).isEqualTo(ExitCodes.OK);
+
+        assertThat(run("rollback", "cli-rb").code()).as("--reason is required").isEqualTo(ExitCodes.USAGE);
+        Run started = run("rollback", "cli-rb", "--reason", "orders failing", "--severity", "sev1");
+        assertThat(started.code()).as(started.out() + started.err()).isEqualTo(ExitCodes.OK);
+        assertThat(started.out()).contains("rollback started: run").contains("verify-recovery");
+        Run joined = run("rollback", "cli-rb", "--reason", "me too", "--json");
+        assertThat(joined.code()).as("verify-recovery waits for the guard's data: " + joined.out() + joined.err()).isEqualTo(ExitCodes.OK);
+        assertThat(joined.out()).contains("\"joined\" : true");
+        assertThat(run("rollback", "no-such-rollout", "--reason", "x").code()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test
