@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 RolloutCommands.Start.class, RolloutCommands.Advance.class, RolloutCommands.Pause.class,
                 RolloutCommands.Resume.class, RolloutCommands.Complete.class, EnrollCommand.class, LeaveCommand.class,
                 EnrollmentsCommand.class, FeaturesCommand.class, KillSwitchCommand.class, TokenCommands.class,
-                AuditCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
+                AuditCommand.class, RollbackCommand.class, UserCommands.class, ReportCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:",
                 "  phasegate serve                                  run a node on :8080 with the embedded store",
                 "  phasegate apply -f examples/trading-engine.yaml  create or update a rollout from a plan",
@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 "  phasegate features trading-engine-v2 alice       which features alice gets",
                 "  phasegate advance trading-engine-v2              move to the next phase",
                 "  phasegate audit --rollout trading-engine-v2      who changed what",
+                "  phasegate user add alice --role operator         let a person sign in to the web UI",
+                "  phasegate report --rollout KEY --out r.html      a self-contained HTML snapshot to share",
                 "",
                 "Client commands read PHASEGATE_URL (default http://localhost:8080) and PHASEGATE_TOKEN.",
                 "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 conflict, 5 invalid input, 6 auth, 7 unreachable."})
