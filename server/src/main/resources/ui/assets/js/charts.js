@@ -22,8 +22,8 @@ export function lineChart(container, {title, series, thresholds = [], height = 2
   const options = {
     width: Math.max(240, box.clientWidth || container.clientWidth || 300),
     height,
-    scales: {x: {time: true}, y: {range: (u, min, max) => yRange(min, max, lines)}},
-    axes: [{}, {values: (u, ticks) => ticks.map(t => Number(t).toLocaleString(undefined, {maximumFractionDigits: 2}) + unit), size: 60}],
+    scales: {x: {time: true, range: (u, min, max) => xRange(min, max)}, y: {range: (u, min, max) => yRange(min, max, lines)}},
+    axes: [{}, {values: (u, ticks) => ticks.map(t => Number(t).toLocaleString(undefined, {maximumFractionDigits: 2}) + unit), size: 80}],
     series: [{value: (u, v) => v === null ? '—' : new Date(v * 1000).toLocaleString()},
       ...series.map((s, i) => ({label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: 1.6,
         dash: s.dash, spanGaps: false, value: (u, v) => fmt(v)}))],
@@ -41,6 +41,15 @@ export function lineChart(container, {title, series, thresholds = [], height = 2
       plot.setData([xs, ...columns]);
     },
   };
+}
+
+/** At least ten minutes wide, so one point does not stretch the axis over years. */
+function xRange(min, max) {
+  if (min === null || max === null) {
+    const now = Date.now() / 1000;
+    return [now - 3600, now];
+  }
+  return max - min < 600 ? [min - 300, max + 300] : [min, max];
 }
 
 function yRange(min, max, lines) {
@@ -68,7 +77,8 @@ function drawThresholds(u, lines) {
     ctx.stroke();
     ctx.fillStyle = line.color || '#c62828';
     ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
-    ctx.fillText(line.label, u.bbox.left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+    ctx.textAlign = 'right';
+    ctx.fillText(line.label, u.bbox.left + u.bbox.width - 4 * devicePixelRatio, y - 4 * devicePixelRatio);
     ctx.restore();
   }
 }

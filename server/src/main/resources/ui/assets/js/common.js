@@ -155,8 +155,8 @@ export async function start(active, render, topics, rollout = null) {
 }
 
 /** A key/value list for details. */
-export function facts(pairs) {
-  return el('div', {class: 'stats'}, pairs.filter(Boolean).map(([label, value, id]) =>
+export function facts(pairs, compact = false) {
+  return el('div', {class: compact ? 'stats compact' : 'stats'}, pairs.filter(Boolean).map(([label, value, id]) =>
     el('div', {class: 'stat'}, el('div', {class: 'value', id, text: value}), el('div', {class: 'label', text: label}))));
 }
 

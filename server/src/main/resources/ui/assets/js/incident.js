@@ -31,7 +31,7 @@ async function render(me) {
       i.summary ? el('p', {text: i.summary}) : null,
       facts([['opened', time(i.openedAt)], ['opened by', i.openedBy], ['first signal', time(i.firstSignalAt)],
         ['mitigated', time(i.mitigatedAt)], ['acknowledged', i.acknowledgedAt ? time(i.acknowledgedAt) + ' by ' + i.acknowledgedBy : '—'],
-        ['resolved', i.resolvedAt ? time(i.resolvedAt) + ' by ' + i.resolvedBy : '—'], ['assignee', i.assignee || '—']]),
+        ['resolved', i.resolvedAt ? time(i.resolvedAt) + ' by ' + i.resolvedBy : '—'], ['assignee', i.assignee || '—']], true),
       i.resolution ? el('p', {}, el('strong', {text: 'Resolution: '}), i.resolution) : null,
       el('p', {class: 'row'}, el('a', {class: 'button', id: 'report-md', href: base + '/report?format=md', download: 'incident-' + i.id + '.md', text: 'Download report (Markdown)'}),
         el('a', {class: 'button', href: base + '/report?format=json', download: 'incident-' + i.id + '.json', text: 'Report (JSON)'}))),

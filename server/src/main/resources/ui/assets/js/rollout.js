@@ -149,7 +149,9 @@ async function refresh() {
     el('a', {href: '/activity?rollout=' + enc(key), text: 'User activity →'})));
 
   const joined = (all.items || []).filter(e => e.createdAt).map(e => Date.parse(e.createdAt) / 1000).sort((a, b) => a - b);
-  enrollmentChart.update(joined, [joined.map((_, i) => i + 1)]);
+  // The count holds until now: the line reaches the right edge.
+  if (joined.length) joined.push(Math.max(joined[joined.length - 1], Date.now() / 1000));
+  enrollmentChart.update(joined, [joined.map((_, i) => Math.min(i + 1, joined.length - 1))]);
 
   fill(body('phases'), el('div', {class: 'phases'}, (r.phases || []).map(p => el('div', {
     class: 'phase' + (p.current ? ' current' : p.number < r.currentPhase ? ' past' : ''), dataset: {phase: p.number}},

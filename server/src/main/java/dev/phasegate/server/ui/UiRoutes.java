@@ -4,7 +4,6 @@ import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.http.HttpApi;
 import dev.phasegate.server.user.SessionRoutes;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +54,7 @@ public final class UiRoutes {
         if (sessions.current(ctx).isEmpty()) {
             String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
             secure(ctx);
-            ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+            SessionRoutes.seeOther(ctx, "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
             return;
         }
         serve(ctx, assets.ours("pages/" + file));

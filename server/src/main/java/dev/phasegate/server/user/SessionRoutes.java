@@ -85,7 +85,7 @@ public final class SessionRoutes implements SessionAuthenticator {
         Optional<Sessions.Opened> opened = sessions.signIn(name, password);
         if (opened.isEmpty()) {
             if (form) {
-                ctx.redirect("/login?failed=1", io.javalin.http.HttpStatus.SEE_OTHER);
+                seeOther(ctx, "/login?failed=1");
                 return;
             }
             // One message for an unknown name and a wrong password: which part was wrong is not told.
@@ -94,7 +94,7 @@ public final class SessionRoutes implements SessionAuthenticator {
         Sessions.Session session = opened.get().session();
         ctx.header("Set-Cookie", cookie(ctx, opened.get().id(), Sessions.ABSOLUTE.toSeconds()));
         if (form) {
-            ctx.redirect(localTarget(ctx.formParam("next")), io.javalin.http.HttpStatus.SEE_OTHER);
+            seeOther(ctx, localTarget(ctx.formParam("next")));
         } else {
             ctx.json(describe(session));
         }
@@ -153,6 +153,11 @@ public final class SessionRoutes implements SessionAuthenticator {
     private static boolean isForm(Context ctx) {
         String type = ctx.contentType();
         return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** 303 to a page, with no body (Javalin's redirect would write a text body labelled as JSON). */
+    public static void seeOther(Context ctx, String location) {
+        ctx.status(303).header("Location", location).contentType("text/plain").result("");
     }
 
     /** Only a path on this server: never an open redirect to another site. */
