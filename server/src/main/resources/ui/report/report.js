@@ -50,7 +50,12 @@
           series.push({label: s.label + ' ' + f.label, stroke: s.label === 'beta' ? f.beta : f.control, width: 1.5});
         });
       });
-      new uPlot({width: Math.max(280, box.clientWidth), height: 220, series: series, scales: {x: {time: true}},
+      new uPlot({width: Math.max(280, box.clientWidth), height: 220, series: series, scales: {x: {time: true}, y: {range: function (u, min, max) {
+          var lo = min === null ? 0 : Math.min(min, 0);
+          var hi = max === null ? 1 : max;
+          (lines || []).forEach(function (l) { hi = Math.max(hi, l.value * 1.1); });
+          return [lo, hi <= lo ? lo + 1 : hi * 1.05];
+        }}},
         axes: [{}, {size: 60, values: function (u, ts) { return ts.map(function (t) { return num(t, 2) + (unit || ''); }); }}],
         hooks: {draw: [function (u) {
           (lines || []).forEach(function (l) {
@@ -58,7 +63,7 @@
             var c = u.ctx;
             c.save(); c.strokeStyle = l.color; c.setLineDash([6, 4]); c.beginPath();
             c.moveTo(u.bbox.left, y); c.lineTo(u.bbox.left + u.bbox.width, y); c.stroke();
-            c.fillStyle = l.color; c.fillText(l.label, u.bbox.left + 4, y - 4); c.restore();
+            c.fillStyle = l.color; c.textAlign = 'right'; c.fillText(l.label, u.bbox.left + u.bbox.width - 4, y - 4); c.restore();
           });
         }]}}, cols, box);
     }, 0);

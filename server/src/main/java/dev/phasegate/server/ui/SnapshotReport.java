@@ -27,8 +27,8 @@ public final class SnapshotReport {
     /** @param data the report's data: {@code rollout}, {@code readiness}, {@code metrics}, {@code guards}, ... */
     public static String render(Map<String, Object> data, Assets assets) {
         String template = text(assets.ours("report/report.html"), "report/report.html");
-        Object rollout = data.get("rollout");
-        String title = "Phasegate report" + (rollout instanceof Map<?, ?> r && r.get("key") != null ? ": " + r.get("key") : "");
+        String key = Json.MAPPER.valueToTree(data.get("rollout")).path("key").asText("");
+        String title = "Phasegate report" + (key.isEmpty() ? "" : ": " + key);
         Map<String, String> slots = Map.of(
                 "TITLE", escapeHtml(title),
                 "APP_CSS", inlineText(text(assets.ours("assets/css/app.css"), "app.css"), "style"),

@@ -287,4 +287,23 @@ class UiBrowserTest {
         browser.screenshot("activity");
         assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
+
+    @Test
+    void the_report_file_opens_in_a_browser_without_the_server() throws java.io.IOException {
+        guardedRollout("ui-report", 5, 10);
+        enroll("ui-report", "ann");
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("generatedAt", Instant.now().toString());
+        data.put("rollout", server.get("/api/v1/rollouts/ui-report", TestStore.ADMIN_TOKEN).json());
+        data.put("metrics", server.get("/api/v1/rollouts/ui-report/metrics", TestStore.ADMIN_TOKEN).json());
+        data.put("guards", server.get("/api/v1/rollouts/ui-report/guards", TestStore.ADMIN_TOKEN).json());
+        data.put("readiness", server.get("/api/v1/rollouts/ui-report/readiness", TestStore.ADMIN_TOKEN).json());
+        java.nio.file.Path file = TestBrowser.SCREENSHOTS.resolve("report.html").toAbsolutePath();
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, SnapshotReport.render(data, new Assets()));
+        driver.get(file.toUri().toString());
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "ui-report — rollout report"));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".uplot")));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("1 / 5 enrolled", "Readiness", "error-rate");
+    }
 }
