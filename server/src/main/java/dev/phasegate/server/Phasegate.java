@@ -55,6 +55,12 @@ import dev.phasegate.server.prometheus.PrometheusQuery;
 import java.net.URI;
 import dev.phasegate.server.token.TokenRoutes;
 import dev.phasegate.server.token.TokenService;
+import dev.phasegate.server.ui.Assets;
+import dev.phasegate.server.ui.UiRoutes;
+import dev.phasegate.server.ui.UiStream;
+import dev.phasegate.server.user.SessionRoutes;
+import dev.phasegate.server.user.Sessions;
+import dev.phasegate.server.user.Users;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +101,15 @@ public final class Phasegate implements AutoCloseable {
     private final Outbox outbox;
     private final Notifier notifier;
     private final DeliveryWorker delivery;
+    private final Ui ui;
+
+    /** The web UI: people's sessions and the dashboards' event stream. */
+    private record Ui(Sessions sessions, UiStream stream) implements AutoCloseable {
+        @Override
+        public void close() {
+            stream.close();
+        }
+    }
 
     /** Readiness, auto-advance, remediation webhooks and maintenance, with the action log they write. */
     private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Remediation remediation,
@@ -126,7 +141,8 @@ public final class Phasegate implements AutoCloseable {
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
                       Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents,
-                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery, Safety safety) {
+                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery, Safety safety, Ui ui) {
+        this.ui = ui;
         this.safety = safety;
         this.outbox = outbox;
         this.notifier = notifier;
@@ -159,6 +175,7 @@ public final class Phasegate implements AutoCloseable {
         Advancement advancement = null;
         DeliveryWorker delivery = null;
         Safety safety = null;
+        Ui ui = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -202,14 +219,19 @@ public final class Phasegate implements AutoCloseable {
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
             exposition.bind(telemetry.meters());
+            ui = startUi(db, audit, clock, http, exposition.registry());
+            UiStream stream = ui.stream();
+            rules.subscribe(published -> stream.changed(UiStream.ROLLOUTS, null));
+            alerts.onTransition(t -> stream.changed(UiStream.ALERTS, t.alert().rollout()));
             DecisionLog decisions = new DecisionLog(db);
             // Before the guard engine starts: the first critical alert already opens an incident.
             IncidentBook incidents = new IncidentBook(db, audit, rolloutRepository, decisions, clock);
             alerts.onTransition(incidents::onAlert);
             incidents.addListener(new IncidentNotices(notifier, rolloutRepository));
+            incidents.addListener((h, incident, change) -> stream.changed(UiStream.INCIDENTS, incident.rollout()));
             IncidentRoutes.register(http, incidents);
             safety = startSafety(db, rolloutRepository, rollouts, locks, notifier, incidents, decisions, telemetry, audit, alerts,
-                    clock, http);
+                    clock, http, stream);
             URI prometheusUrl = settings.monitoring().prometheusUrl();
             GuardReader reader = new GuardReader(telemetry.view(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
@@ -226,8 +248,11 @@ public final class Phasegate implements AutoCloseable {
             http.start();
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
             return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement,
-                    outbox, notifier, delivery, safety);
+                    outbox, notifier, delivery, safety, ui);
         } catch (RuntimeException e) {
+            if (ui != null) {
+                ui.close();
+            }
             if (safety != null) {
                 safety.close();
             }
@@ -261,7 +286,7 @@ public final class Phasegate implements AutoCloseable {
      */
     private static Safety startSafety(Database db, RolloutRepository rolloutRepository, RolloutService rollouts, RolloutLocks locks,
                                       Notifier notifier, IncidentBook incidents, DecisionLog decisions, Telemetry telemetry,
-                                      AuditLog audit, AlertBook alerts, Clock clock, HttpApi http) {
+                                      AuditLog audit, AlertBook alerts, Clock clock, HttpApi http, UiStream stream) {
         Runbooks runbooks = new Runbooks(db, rolloutRepository, rollouts, locks, clock);
         RunbookExecutor executor = new RunbookExecutor(db, rolloutRepository, rollouts, locks, runbooks,
                 new StandardEffects(notifier, incidents), new Diagnostics(decisions, telemetry.view(), audit), decisions, clock,
@@ -277,10 +302,37 @@ public final class Phasegate implements AutoCloseable {
             data.put("basis", d.basis());
             incidents.recordForRollout(h, d.rollout(), TimelineEntry.DECISION, Actor.GUARDIAN.display(),
                     "guardian: " + d.action() + " (" + d.outcome() + ")", data);
+            stream.changed(UiStream.DECISIONS, d.rollout());
         });
         alerts.onTransition(guardian::onAlert);
         RollbackRoutes.register(http, runbooks, rollouts, guardian);
         return new Safety(runbooks, executor, guardian);
+    }
+
+    /**
+     * People's sign-in (session cookies accepted by every route, CSRF on changes), the pages and the
+     * dashboards' stream, which hears telemetry through the node's count of stored events.
+     */
+    private static Ui startUi(Database db, AuditLog audit, Clock clock, HttpApi http, MeterRegistry registry) {
+        SecureRandom random = new SecureRandom();
+        Sessions sessions = new Sessions(db, new Users(db, audit, clock, random), clock, random);
+        SessionRoutes sessionRoutes = SessionRoutes.register(http, sessions);
+        UiRoutes.register(http, sessionRoutes, new Assets());
+        UiStream stream = UiStream.register(http, () -> {
+            var stored = registry.find("phasegate.telemetry.events.stored").functionCounter();
+            return stored == null ? 0 : (long) stored.count();
+        });
+        return new Ui(sessions, stream);
+    }
+
+    /** People who sign in to the web UI, and their sessions. */
+    public Sessions sessions() {
+        return ui.sessions();
+    }
+
+    /** The dashboards' event stream. */
+    public UiStream uiStream() {
+        return ui.stream();
     }
 
     /** Rollbacks: start one, read runs. */
@@ -420,6 +472,7 @@ public final class Phasegate implements AutoCloseable {
     @Override
     public void close() {
         sdk.close();
+        ui.close();
         http.stop();
         safety.close();
         delivery.close();

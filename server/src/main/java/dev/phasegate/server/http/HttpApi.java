@@ -29,6 +29,8 @@ public final class HttpApi {
 
     private final Javalin app;
     private final long maxBodyBytes;
+    /** No sessions until {@link #acceptSessions}: tokens only. */
+    private volatile SessionAuthenticator sessions = ctx -> java.util.Optional.empty();
 
     /**
      * Connections the kernel queues before Jetty accepts them. The JDK's default of 50 resets connections
@@ -65,20 +67,31 @@ public final class HttpApi {
         app.beforeMatched(ctx -> authorize(ctx, tokens));
     }
 
-    private static void authorize(Context ctx, TokenService tokens) {
+    /**
+     * Lets people's session cookies stand in for a token on every route (with the role's permissions); a
+     * presented token still wins, so machines are unaffected.
+     */
+    public void acceptSessions(SessionAuthenticator authenticator) {
+        this.sessions = authenticator;
+    }
+
+    private void authorize(Context ctx, TokenService tokens) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.isEmpty()) {
             return; // public route (health)
         }
         String secret = presentedToken(ctx);
-        if (secret == null) {
-            throw new PhasegateException.Unauthenticated("this route needs a token: send 'Authorization: Bearer <token>'");
+        TokenService.Principal principal;
+        if (secret != null) {
+            principal = tokens.authenticate(secret)
+                    .orElseThrow(() -> new PhasegateException.Unauthenticated("the token is unknown or revoked"));
+        } else {
+            principal = sessions.authenticate(ctx).orElseThrow(() -> new PhasegateException.Unauthenticated(
+                    "this route needs a token: send 'Authorization: Bearer <token>' (or sign in to the web UI)"));
         }
-        TokenService.Principal principal = tokens.authenticate(secret)
-                .orElseThrow(() -> new PhasegateException.Unauthenticated("the token is unknown or revoked"));
         for (RouteRole role : roles) {
-            if (role instanceof Permission p && !principal.kind().may(p)) {
-                throw new PhasegateException.Forbidden("a " + principal.kind().apiName() + " token may not "
+            if (role instanceof Permission p && !principal.may(p)) {
+                throw new PhasegateException.Forbidden(principal.describe() + " may not "
                         + ctx.method() + " " + ctx.path() + " (it needs permission " + p.name().toLowerCase() + ")");
             }
         }

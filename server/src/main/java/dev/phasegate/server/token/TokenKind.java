@@ -22,6 +22,10 @@ public enum TokenKind {
         this.permissions = permissions;
     }
 
+    public Set<Permission> permissions() {
+        return permissions;
+    }
+
     public boolean may(Permission permission) {
         return permissions.contains(permission);
     }

@@ -36,10 +36,36 @@ public final class TokenService {
      *  takes effect within this time (on this node, at once). */
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
 
-    /** An authenticated caller. */
-    public record Principal(String tokenId, String name, TokenKind kind) {
+    /**
+     * An authenticated caller: a token, or a person signed in to the web UI with a session cookie.
+     *
+     * @param tokenId     the token's id; for a person {@code user:<name>} (the key of per-caller limits)
+     * @param name        the token's name, or the person's name
+     * @param kind        the token kind's API name, or the person's role
+     * @param permissions what the caller may do
+     * @param person      true for a signed-in person
+     */
+    public record Principal(String tokenId, String name, String kind, java.util.Set<Permission> permissions, boolean person) {
+        public static Principal token(String tokenId, String name, TokenKind kind) {
+            return new Principal(tokenId, name, kind.apiName(), kind.permissions(), false);
+        }
+
+        public static Principal person(String user, String role, java.util.Set<Permission> permissions) {
+            return new Principal("user:" + user, user, role, permissions, true);
+        }
+
+        public boolean may(Permission permission) {
+            return permissions.contains(permission);
+        }
+
+        /** For messages: "an operator token", "user alice (viewer)". */
+        public String describe() {
+            return person ? "user " + name + " (" + kind + ")" : "a " + kind + " token";
+        }
+
+        /** Who the audit log names: {@code token:<id> (<name>)}, or {@code user:<name>} for a person. */
         public Actor actor() {
-            return new Actor("token:" + tokenId, "token:" + tokenId + " (" + name + ")");
+            return person ? new Actor(tokenId, tokenId) : new Actor("token:" + tokenId, "token:" + tokenId + " (" + name + ")");
         }
     }
 
@@ -146,7 +172,7 @@ public final class TokenService {
             return Optional.of(cached.principal());
         }
         Optional<Principal> found = db.withHandle(h -> h.createQuery("SELECT token_id, name, kind FROM api_token WHERE token_hash = :h AND revoked_at IS NULL")
-                .bind("h", hash).map((rs, ctx) -> new Principal(rs.getString(1), rs.getString(2), TokenKind.valueOf(rs.getString(3))))
+                .bind("h", hash).map((rs, ctx) -> Principal.token(rs.getString(1), rs.getString(2), TokenKind.valueOf(rs.getString(3))))
                 .findOne());
         found.ifPresentOrElse(p -> cache.put(hash, new Cached(p, now.plus(CACHE_TTL))), () -> cache.remove(hash));
         return found;
