@@ -185,7 +185,7 @@ public final class Demo implements AutoCloseable {
                 + (options.fault() ? "Once the rollout reaches phase " + FAULT_PHASE + ", a fault is injected in a beta feature."
                 : "No fault will be injected (--no-fault)."));
         console.println("  Try: PHASEGATE_TOKEN=... PHASEGATE_URL=" + base + " ./phasegate features " + DemoPlan.ROLLOUT + " "
-                + app.traders().getFirst().id());
+                + app.traders().stream().filter(t -> t.enrollAt() == 0).findFirst().orElseThrow().id());
         console.println();
         loops.scheduleAtFixedRate(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(this::narrate, 500, 1000, TimeUnit.MILLISECONDS);

@@ -136,14 +136,14 @@ final class Narrator {
                     Instant at = instant(a, "activeSince");
                     say(at, "!!  guard breached: " + what + " pending (fires if it holds): " + summary);
                     if (faultAt != null && !at.isBefore(faultAt)) {
-                        story.record(Story.BREACH, at, "first guard breach: " + a.get("guard").asText() + ": " + summary);
+                        story.record(Story.BREACH, at, "first guard breach: " + a.get("guard").asText() + ": " + shorten(summary));
                     }
                 }
                 case "firing" -> {
                     Instant at = instant(a, "firedAt");
                     say(at, "!!! ALERT FIRING: " + what + ": " + summary);
                     if (faultAt != null && "critical".equals(a.get("severity").asText()) && !at.isBefore(faultAt)) {
-                        story.record(Story.ALERT_FIRING, at, "critical alert firing: " + a.get("guard").asText() + ": " + summary);
+                        story.record(Story.ALERT_FIRING, at, "critical alert firing: " + a.get("guard").asText() + ": " + shorten(summary));
                     }
                 }
                 case "resolved" -> say(instant(a, "resolvedAt"), "alert resolved: " + what);
@@ -308,6 +308,11 @@ final class Narrator {
         }
         String text = s.append(')').toString();
         return text.length() > 160 ? text.substring(0, 157) + "...)" : text;
+    }
+
+    /** The start of an alert's summary: the timeline keeps one line per moment. */
+    static String shorten(String text) {
+        return text.length() <= 90 ? text : text.substring(0, 87) + "...";
     }
 
     private static Instant instant(JsonNode node, String field) {
