@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code phasegate} executable: one jar for the server and the CLI. */
 @Command(name = "phasegate", mixinStandardHelpOptions = true, version = "phasegate 0.1.0",
         description = "Gradual rollouts with guardrails: server and command line.",
-        subcommands = {ServeCommand.class, ApplyCommand.class, RolloutCommands.List.class, RolloutCommands.Get.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, ApplyCommand.class, RolloutCommands.List.class, RolloutCommands.Get.class,
                 RolloutCommands.Start.class, RolloutCommands.Advance.class, RolloutCommands.Pause.class,
                 RolloutCommands.Resume.class, RolloutCommands.Complete.class, EnrollCommand.class, LeaveCommand.class,
                 EnrollmentsCommand.class, FeaturesCommand.class, KillSwitchCommand.class, TokenCommands.class,
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ActionsCommand.class, NotificationCommands.class, SdkCommands.class, SdkCommands.Evaluate.class, HealthCommand.class,
                 UserCommands.class, ReportCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class},
         footer = {"", "Examples:",
+                "  phasegate demo                                   a node with a simulated application, a fault and a rollback",
                 "  phasegate serve                                  run a node on :8080 with the embedded store",
                 "  phasegate apply -f examples/trading-engine.yaml  create or update a rollout from a plan",
                 "  phasegate enroll trading-engine-v2 --user alice  enroll a beta user",
