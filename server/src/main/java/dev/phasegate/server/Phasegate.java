@@ -104,7 +104,7 @@ public final class Phasegate implements AutoCloseable {
     private final Ui ui;
 
     /** The web UI: people's sessions and the dashboards' event stream. */
-    private record Ui(Sessions sessions, UiStream stream) implements AutoCloseable {
+    private record Ui(Users users, Sessions sessions, UiStream stream) implements AutoCloseable {
         @Override
         public void close() {
             stream.close();
@@ -315,14 +315,20 @@ public final class Phasegate implements AutoCloseable {
      */
     private static Ui startUi(Database db, AuditLog audit, Clock clock, HttpApi http, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
-        Sessions sessions = new Sessions(db, new Users(db, audit, clock, random), clock, random);
+        Users users = new Users(db, audit, clock, random);
+        Sessions sessions = new Sessions(db, users, clock, random);
         SessionRoutes sessionRoutes = SessionRoutes.register(http, sessions);
         UiRoutes.register(http, sessionRoutes, new Assets());
         UiStream stream = UiStream.register(http, () -> {
             var stored = registry.find("phasegate.telemetry.events.stored").functionCounter();
             return stored == null ? 0 : (long) stored.count();
         });
-        return new Ui(sessions, stream);
+        return new Ui(users, sessions, stream);
+    }
+
+    /** People who may sign in to the web UI. */
+    public Users users() {
+        return ui.users();
     }
 
     /** People who sign in to the web UI, and their sessions. */

@@ -35,9 +35,10 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
         // PostgreSQL mode so one set of migrations serves both stores; LOCK_TIMEOUT well above any
         // admission transaction, so waiting for the rollout's row lock never surfaces as an error;
         // WRITE_DELAY=0 so a commit reaches the file before it is acknowledged (H2's default buffers
-        // commits for 500 ms, and a killed process lost them: RunbookCrashTest caught it).
+        // commits for 500 ms, and a killed process lost them: RunbookCrashTest caught it); DB_CLOSE_ON_EXIT=FALSE
+        // because Phasegate closes the store itself, after its loops stop (H2's own hook closed it under them).
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("phasegate")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public boolean embedded() {

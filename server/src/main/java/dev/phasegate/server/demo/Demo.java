@@ -174,7 +174,7 @@ public final class Demo implements AutoCloseable {
         console.println("  API            " + base + "/api/v1   (admin token below; e.g. curl -H \"Authorization: Bearer $PHASEGATE_TOKEN\" "
                 + base + "/api/v1/rollouts/" + DemoPlan.ROLLOUT + ")");
         console.println("  Admin token    PHASEGATE_TOKEN=" + adminToken);
-        printSignIn(console, base, adminToken);
+        printSignIn(console, base, node);
         console.println("  Mail catcher   http://localhost:" + mail.webPort() + "/   (every email Phasegate sends lands here)");
         console.println("  Plan           " + planFile + "   (examples/trading-engine.yaml, " + minutes(plan.minDuration())
                 + " a phase, advancing by itself)");
@@ -196,8 +196,13 @@ public final class Demo implements AutoCloseable {
      * exists, create a demo admin user here (a name and a generated password, like the admin token) and print
      * both; until then the dashboard takes the admin token.
      */
-    static void printSignIn(PrintStream console, String base, String adminToken) {
-        console.println("  Sign in        " + base + "/ with the admin token above");
+    /** A demo admin for the web UI, with a fresh random password printed once (the store is the demo's own). */
+    static void printSignIn(PrintStream console, String base, Phasegate node) {
+        byte[] secret = new byte[12];
+        new java.security.SecureRandom().nextBytes(secret);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        node.users().add("demo", dev.phasegate.server.user.Role.ADMIN, password, dev.phasegate.server.audit.Actor.SYSTEM);
+        console.println("  Sign in        " + base + "/   as demo / " + password);
     }
 
     /** One tick of the trading application: rules, due simulated seconds, enrollments and telemetry. Never throws. */
