@@ -104,7 +104,11 @@ class UiBrowserTest {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
+        // Pages re-render what the live stream says changed: an element read a moment ago may have been
+        // replaced, so a wait looks again instead of failing on a stale reference.
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private void signIn(String name, String next) {
@@ -191,7 +195,7 @@ class UiBrowserTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "active"));
 
         driver.findElement(By.id("rollback")).click();
-        assertThat(text("notice")).contains("needs a reason"); // nothing happens without one
+        waiting().until(d -> text("notice").contains("needs a reason")); // nothing happens without one
         assertThat(driver.findElement(By.id("rollback-dialog")).isDisplayed()).isFalse();
 
         driver.findElement(By.id("rollback-reason")).sendKeys("orders failing for beta users");
@@ -228,7 +232,8 @@ class UiBrowserTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "active"));
         assertThat(driver.findElements(By.id("controls"))).isEmpty();
         assertThat(driver.findElements(By.id("rollback"))).isEmpty();
-        assertThat(driver.findElements(By.tagName("button"))).extracting(WebElement::getText).containsExactly("Sign out");
+        waiting().until(d -> d.findElements(By.tagName("button")).stream().map(WebElement::getText).toList()
+                .equals(java.util.List.of("Sign out")));
 
         // The viewer's own cookie and CSRF token, posted by hand from the page: refused by the server.
         Object status = ((JavascriptExecutor) driver).executeAsyncScript("""
@@ -304,6 +309,9 @@ class UiBrowserTest {
         driver.get(file.toUri().toString());
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "ui-report — rollout report"));
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".uplot")));
-        assertThat(driver.findElement(By.tagName("main")).getText()).contains("1 / 5 enrolled", "Readiness", "error-rate");
+        waiting().until(d -> {
+            String main = d.findElement(By.tagName("main")).getText();
+            return main.contains("1 / 5 enrolled") && main.contains("Readiness") && main.contains("error-rate");
+        });
     }
 }
