@@ -150,6 +150,11 @@ public final class PhasegateClient implements AutoCloseable {
         return Collections.unmodifiableMap(result);
     }
 
+    /** The server the client talks to now: the base URL, or a fallback once the base could not be reached. */
+    public java.net.URI server() {
+        return transport.server();
+    }
+
     /** The version of the rules in use; 0 before any. */
     public long version() {
         Evaluator e = evaluator;
@@ -371,7 +376,7 @@ public final class PhasegateClient implements AutoCloseable {
                 case FetchOutcome.RateLimited limited -> scheduleFetch(limited.retryAfter());
                 case FetchOutcome.Failed failed -> {
                     if (failureLogged.compareAndSet(false, true)) {
-                        log.log(System.Logger.Level.WARNING, "cannot fetch Phasegate rules from " + config.baseUrl() + " (" + failed.why()
+                        log.log(System.Logger.Level.WARNING, "cannot fetch Phasegate rules (" + failed.why()
                                 + "); evaluating from version " + version() + " and retrying with backoff");
                     }
                     scheduleFetch(fetchBackoff.next());

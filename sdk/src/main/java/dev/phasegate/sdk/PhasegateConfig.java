@@ -36,6 +36,7 @@ public final class PhasegateConfig {
     public static final int MAX_TELEMETRY_BUFFER_SIZE = 1_000_000;
 
     private final URI baseUrl;
+    private final java.util.List<URI> fallbackUrls;
     private final String sdkToken;
     private final boolean streaming;
     private final Duration pollInterval;
@@ -54,6 +55,7 @@ public final class PhasegateConfig {
 
     private PhasegateConfig(Builder b) {
         this.baseUrl = b.baseUrl;
+        this.fallbackUrls = java.util.List.copyOf(b.fallbackUrls);
         this.sdkToken = b.sdkToken;
         this.streaming = b.streaming;
         this.pollInterval = b.pollInterval;
@@ -78,6 +80,19 @@ public final class PhasegateConfig {
 
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** Other nodes of the same cluster, tried in order when the one in use cannot be reached. */
+    public java.util.List<URI> fallbackUrls() {
+        return fallbackUrls;
+    }
+
+    /** The base URL first, then the fallbacks. */
+    java.util.List<URI> servers() {
+        java.util.List<URI> all = new java.util.ArrayList<>();
+        all.add(baseUrl);
+        all.addAll(fallbackUrls);
+        return all;
     }
 
     String sdkToken() {
@@ -149,7 +164,7 @@ public final class PhasegateConfig {
     @Override
     public String toString() {
         // Never the tokens.
-        return "PhasegateConfig{baseUrl=" + baseUrl + ", streaming=" + streaming + ", pollInterval=" + pollInterval
+        return "PhasegateConfig{baseUrl=" + baseUrl + ", fallbackUrls=" + fallbackUrls + ", streaming=" + streaming + ", pollInterval=" + pollInterval
                 + ", bootstrapFile=" + bootstrapFile + ", lastKnownGoodFile=" + lastKnownGoodFile + ", instanceId=" + instanceId
                 + ", telemetry=" + (telemetryEnabled() ? "every " + telemetryFlushInterval + ", buffer " + telemetryBufferSize : "off") + "}";
     }
@@ -157,6 +172,7 @@ public final class PhasegateConfig {
     /** Builds a {@link PhasegateConfig}; every setter checks its argument at once. */
     public static final class Builder {
         private final URI baseUrl;
+        private final java.util.List<URI> fallbackUrls = new java.util.ArrayList<>();
         private final String sdkToken;
         private boolean streaming = true;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -174,17 +190,33 @@ public final class PhasegateConfig {
         private Clock clock = Clock.systemUTC();
 
         private Builder(URI baseUrl, String sdkToken) {
-            Objects.requireNonNull(baseUrl, "baseUrl");
-            if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))
-                    || baseUrl.getHost() == null) {
-                throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host, was " + baseUrl);
-            }
+            this.baseUrl = server("baseUrl", baseUrl);
             if (sdkToken == null || sdkToken.isBlank()) {
                 throw new IllegalArgumentException("sdkToken is required (create one with: phasegate token create --kind sdk)");
             }
-            String url = baseUrl.toString();
-            this.baseUrl = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             this.sdkToken = sdkToken;
+        }
+
+        private static URI server(String name, URI url) {
+            Objects.requireNonNull(url, name);
+            if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+                    || url.getHost() == null) {
+                throw new IllegalArgumentException(name + " must be an http(s) URL with a host, was " + url);
+            }
+            String text = url.toString();
+            return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        }
+
+        /**
+         * Other nodes of the same Phasegate cluster: when the server in use cannot be reached, the SDK moves
+         * to the next one (and evaluates from its last snapshot meanwhile).
+         * <pre>{@code builder(URI.create("https://pg-1.internal"), token).fallbackUrls(URI.create("https://pg-2.internal"))}</pre>
+         */
+        public Builder fallbackUrls(URI... urls) {
+            for (URI url : urls) {
+                fallbackUrls.add(server("fallbackUrls", url));
+            }
+            return this;
         }
 
         /** Whether to receive pushed updates over SSE (default true); polling continues as the fallback. */

@@ -21,22 +21,30 @@ final class RulesTransport {
     static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
     private final PhasegateConfig config;
+    private final Endpoints servers;
     private final HttpClient http;
 
     RulesTransport(PhasegateConfig config) {
         this.config = config;
+        this.servers = new Endpoints(config.servers());
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(config.baseUrl() + path))
+    /** The server in use now (the base URL, or a fallback after it failed). */
+    URI server() {
+        return servers.current();
+    }
+
+    private HttpRequest.Builder request(URI server, String path) {
+        return HttpRequest.newBuilder(URI.create(server + path))
                 .header("Authorization", "Bearer " + config.sdkToken())
                 .header("User-Agent", SDK_NAME);
     }
 
     FetchOutcome fetch(String etag) {
         // gzip: ids of enrolled users compress well (100,000 sequential ids: 300 kB -> 3 kB).
-        HttpRequest.Builder b = request("/api/v1/sdk/rules").header("Accept", RULES_MEDIA_TYPE)
+        URI server = servers.current();
+        HttpRequest.Builder b = request(server, "/api/v1/sdk/rules").header("Accept", RULES_MEDIA_TYPE)
                 .header("Accept-Encoding", "gzip").timeout(config.requestTimeout()).GET();
         if (etag != null) {
             b.header("If-None-Match", etag);
@@ -62,10 +70,15 @@ final class RulesTransport {
                 if (status == 429) {
                     return new FetchOutcome.RateLimited(retryAfter(response).orElse(Duration.ofSeconds(1)));
                 }
-                return new FetchOutcome.Failed("HTTP " + status);
+                if (status >= 500) {
+                    servers.failed(server);
+                }
+                return new FetchOutcome.Failed("HTTP " + status + " from " + server);
             }
         } catch (IOException e) {
-            return new FetchOutcome.Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            servers.failed(server);
+            return new FetchOutcome.Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + " (" + server + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new FetchOutcome.Failed("interrupted");
@@ -86,7 +99,7 @@ final class RulesTransport {
     /** Reports the applied version; failures are ignored (the next heartbeat will do). */
     void heartbeat(long version) {
         String body = "{\"instanceId\":\"" + config.instanceId() + "\",\"sdk\":\"" + SDK_NAME + "\",\"version\":" + version + "}";
-        HttpRequest request = request("/api/v1/sdk/heartbeat").header("Content-Type", "application/json")
+        HttpRequest request = request(servers.current(), "/api/v1/sdk/heartbeat").header("Content-Type", "application/json")
                 .timeout(config.requestTimeout()).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
     }
@@ -98,7 +111,8 @@ final class RulesTransport {
      */
     int follow(long lastVersion, LongConsumer onVersion, StreamHandle handle) {
         // The timeout bounds the wait for the response headers only; once they arrive the body streams on.
-        HttpRequest.Builder b = request("/api/v1/sdk/stream").header("Accept", "text/event-stream")
+        URI server = servers.current();
+        HttpRequest.Builder b = request(server, "/api/v1/sdk/stream").header("Accept", "text/event-stream")
                 .timeout(config.requestTimeout()).GET();
         if (lastVersion > 0) {
             b.header("Last-Event-ID", Long.toString(lastVersion));
@@ -107,6 +121,9 @@ final class RulesTransport {
             HttpResponse<Stream<String>> response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 response.body().close();
+                if (response.statusCode() >= 500) {
+                    servers.failed(server);
+                }
                 return response.statusCode();
             }
             try (Stream<String> lines = response.body()) {
@@ -127,6 +144,9 @@ final class RulesTransport {
             }
             return 200;
         } catch (IOException | RuntimeException e) {
+            if (!handle.closedOnPurpose()) {
+                servers.failed(server);
+            }
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,6 +182,11 @@ final class RulesTransport {
                 return true;
             }
             return false;
+        }
+
+        /** The client closed the stream (as opposed to the server or the network ending it). */
+        synchronized boolean closedOnPurpose() {
+            return closed;
         }
 
         synchronized void close() {

@@ -298,7 +298,7 @@ final class Telemetry {
                 failedBatches.incrementAndGet();
                 if (!failureLogged) {
                     failureLogged = true;
-                    log.log(System.Logger.Level.WARNING, "cannot send Phasegate telemetry to " + config.baseUrl() + " (" + failed.why()
+                    log.log(System.Logger.Level.WARNING, "cannot send Phasegate telemetry (" + failed.why()
                             + "); keeping up to " + buffer.capacity() + " events and retrying with backoff");
                 }
                 return backoff.next();

@@ -22,19 +22,20 @@ final class TelemetryTransport {
     /** Error answers are read for a log line only; more than this is not worth keeping. */
     private static final int MAX_ERROR_BODY = 4_096;
 
-    private final URI endpoint;
+    private final Endpoints servers;
     private final String token;
     private final HttpClient http;
 
     TelemetryTransport(PhasegateConfig config) {
-        this.endpoint = URI.create(config.baseUrl() + "/api/v1/events");
+        this.servers = new Endpoints(config.servers());
         this.token = config.ingestToken();
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** Posts a JSON array of {@code count} events; waits at most {@code timeout} for the answer. */
     TelemetryOutcome send(byte[] jsonArray, int count, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
+        URI server = servers.current();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/api/v1/events"))
                 .header("Authorization", "Bearer " + token)
                 .header("User-Agent", RulesTransport.SDK_NAME)
                 .header("Content-Type", "application/json")
@@ -58,9 +59,14 @@ final class TelemetryTransport {
             if (status == 429) {
                 return new TelemetryOutcome.RateLimited(RulesTransport.retryAfter(response).orElse(null));
             }
-            return new TelemetryOutcome.Failed("HTTP " + status);
+            if (status >= 500) {
+                servers.failed(server);
+            }
+            return new TelemetryOutcome.Failed("HTTP " + status + " from " + server);
         } catch (IOException e) {
-            return new TelemetryOutcome.Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            servers.failed(server);
+            return new TelemetryOutcome.Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + " (" + server + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new TelemetryOutcome.Failed("interrupted");
