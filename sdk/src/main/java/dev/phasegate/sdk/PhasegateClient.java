@@ -46,6 +46,9 @@ public final class PhasegateClient implements AutoCloseable {
 
     private final PhasegateConfig config;
     private final RulesTransport transport;
+    private final java.util.concurrent.atomic.AtomicBoolean olderLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The server whose snapshot is in use (fetches are sequential: one thread writes it). */
+    private volatile java.net.URI snapshotServer;
     private final Backoff fetchBackoff;
     private final Backoff streamBackoff;
     private final ScheduledExecutorService scheduler;
@@ -316,8 +319,9 @@ public final class PhasegateClient implements AutoCloseable {
 
     /**
      * Uses the server's snapshot whatever its version: the server is the authority, and a version lower
-     * than ours means its store was restored or replaced, not that its answer is stale (fetches are
-     * sequential, so an older answer cannot overtake a newer one).
+     * than ours from the same server means its store was restored or replaced, not that its answer is stale
+     * (fetches are sequential, so an older answer cannot overtake a newer one). Another server's older
+     * answer is refused in {@link #accept}: a node that has not caught up.
      */
     private void install(RulesSnapshot snapshot) {
         evaluator = Evaluator.of(snapshot);
@@ -402,7 +406,20 @@ public final class PhasegateClient implements AutoCloseable {
         }
         failureLogged.set(false);
         long before = version();
+        java.net.URI from = transport.server();
+        if (snapshot.version() < before && !from.equals(snapshotServer)) {
+            // Another node of the cluster that has not caught up yet (after a failover): do not go back in
+            // time; keep the newer rules and ask again (the ETag is not kept, so the next answer is whole).
+            // The same server answering older rules is different: its store was restored, and it is the authority.
+            if (olderLogged.compareAndSet(false, true)) {
+                log.log(System.Logger.Level.INFO, "Phasegate at " + transport.server() + " served rules version "
+                        + snapshot.version() + ", older than the " + before + " in use; keeping " + before);
+            }
+            return;
+        }
+        olderLogged.set(false);
         install(snapshot);
+        snapshotServer = from;
         etag = changed.etag();
         if (version() != before) {
             if (config.lastKnownGoodFile() != null) {
