@@ -273,7 +273,8 @@ public final class Database implements AutoCloseable {
             t = t.getCause();
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (message.contains("Database may be already in use")) {
+        // H2 2.x says "The file is locked: <file> [2.5.252/7]" (MVStore's ERROR_FILE_LOCKED); older ones "Database may be already in use".
+        if (message.contains("The file is locked") || message.contains("Database may be already in use")) {
             return IN_USE + " (the H2 file is locked); the embedded store is single-node, use PostgreSQL for several nodes";
         }
         return redact(message);
