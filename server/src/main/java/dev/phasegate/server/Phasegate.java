@@ -12,6 +12,9 @@ import dev.phasegate.server.alert.AlertRoutes;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.audit.AuditRoutes;
+import dev.phasegate.server.cluster.ClusterRoutes;
+import dev.phasegate.server.cluster.Leadership;
+import dev.phasegate.server.cluster.RulesFeed;
 import dev.phasegate.server.config.Settings;
 import dev.phasegate.server.enrollment.EnrollmentRepository;
 import dev.phasegate.server.enrollment.EnrollmentRoutes;
@@ -102,6 +105,18 @@ public final class Phasegate implements AutoCloseable {
     private final Notifier notifier;
     private final DeliveryWorker delivery;
     private final Ui ui;
+    private final Cluster cluster;
+
+    /** This node's place among several: its leadership (and the leader-only roles it runs) and the rules feed. */
+    private record Cluster(Leadership leadership, RulesFeed feed) implements AutoCloseable {
+        @Override
+        public void close() {
+            leadership.close();
+            if (feed != null) {
+                feed.close();
+            }
+        }
+    }
 
     /** The web UI: people's sessions and the dashboards' event stream. */
     private record Ui(Users users, Sessions sessions, UiStream stream) implements AutoCloseable {
@@ -112,8 +127,8 @@ public final class Phasegate implements AutoCloseable {
     }
 
     /** Readiness, auto-advance, remediation webhooks and maintenance, with the action log they write. */
-    private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Remediation remediation,
-                               Maintenance maintenance) implements AutoCloseable {
+    private record Advancement(ActionLog actions, Readiness readiness, AutoAdvancer advancer, Duration advanceEvery,
+                               Remediation remediation, Maintenance maintenance) implements AutoCloseable {
         @Override
         public void close() {
             if (advancer != null) {
@@ -141,8 +156,10 @@ public final class Phasegate implements AutoCloseable {
 
     private Phasegate(Database db, HttpApi http, TokenService tokens, RulesCache rules, SdkRoutes sdk, AlertBook alerts,
                       Exposition exposition, HostSampler host, Telemetry telemetry, GuardEngine guards, IncidentBook incidents,
-                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery, Safety safety, Ui ui) {
+                      Advancement advancement, Outbox outbox, Notifier notifier, DeliveryWorker delivery, Safety safety, Ui ui,
+                      Cluster cluster) {
         this.ui = ui;
+        this.cluster = cluster;
         this.safety = safety;
         this.outbox = outbox;
         this.notifier = notifier;
@@ -176,6 +193,8 @@ public final class Phasegate implements AutoCloseable {
         DeliveryWorker delivery = null;
         Safety safety = null;
         Ui ui = null;
+        Leadership leadership = null;
+        RulesFeed feed = null;
         try {
             AuditLog audit = new AuditLog();
             RolloutRepository rolloutRepository = new RolloutRepository();
@@ -219,6 +238,15 @@ public final class Phasegate implements AutoCloseable {
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
             telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
             exposition.bind(telemetry.meters());
+            // One id per node: its telemetry rollups, its heartbeat, its leadership.
+            leadership = new Leadership(db, settings, telemetry.nodeId(), () -> address(settings, http), clock);
+            if (!db.embedded()) {
+                // Downsampling is the leader's; it starts when this node leads.
+                telemetry.leadMaintenance(false);
+                RulesCache cache = rules;
+                feed = RulesFeed.start(settings, telemetry.nodeId(), cache::changedElsewhere);
+                rules.pushedBy(feed::connected);
+            }
             ui = startUi(db, audit, clock, http, exposition.registry());
             UiStream stream = ui.stream();
             rules.subscribe(published -> stream.changed(UiStream.ROLLOUTS, null));
@@ -231,25 +259,31 @@ public final class Phasegate implements AutoCloseable {
             incidents.addListener((h, incident, change) -> stream.changed(UiStream.INCIDENTS, incident.rollout()));
             IncidentRoutes.register(http, incidents);
             safety = startSafety(db, rolloutRepository, rollouts, locks, notifier, incidents, decisions, telemetry, audit, alerts,
-                    clock, http, stream);
+                    clock, http, stream, leadership);
             URI prometheusUrl = settings.monitoring().prometheusUrl();
             GuardReader reader = new GuardReader(telemetry.view(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
-                    settings.monitoring().retention(), settings.notifications().insufficientDataGrace())
-                    .start(settings.monitoring().guardInterval());
+                    settings.monitoring().retention(), settings.notifications().insufficientDataGrace());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
             advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
                     exposition.registry(), clock, http);
             SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
             NotificationRoutes.register(http, db, outbox, signingKey);
-            delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock).start();
+            delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock);
+            ClusterRoutes.register(http, leadership);
             dev.phasegate.server.openapi.OpenApiRoutes.register(http);
             http.start();
+            leadership.start(leaderOnly(settings, alerts, telemetry, guards, safety, advancement, delivery));
             log.info("Phasegate listening on http://{}:{} ({} store)", settings.host(), http.port(), db.embedded() ? "embedded H2" : "PostgreSQL");
             return new Phasegate(db, http, tokens, rules, sdk, alerts, exposition, host, telemetry, guards, incidents, advancement,
-                    outbox, notifier, delivery, safety, ui);
+                    outbox, notifier, delivery, safety, ui, new Cluster(leadership, feed));
         } catch (RuntimeException e) {
+            if (leadership != null) {
+                new Cluster(leadership, feed).close();
+            } else if (feed != null) {
+                feed.close();
+            }
             if (ui != null) {
                 ui.close();
             }
@@ -281,16 +315,51 @@ public final class Phasegate implements AutoCloseable {
     }
 
     /**
+     * What only the leader runs, in the order it starts (stopped in reverse): the alert book reloaded (another
+     * node evaluated guards until now), downsampling, the guard engine, the runbook executor (resuming any
+     * run left running), auto-advance, maintenance and the notification worker. The guardian acts only
+     * while this node leads (see {@link #startSafety}).
+     */
+    private static java.util.List<Leadership.Role> leaderOnly(Settings settings, AlertBook alerts, Telemetry telemetry,
+                                                               GuardEngine guards, Safety safety, Advancement advancement,
+                                                               DeliveryWorker delivery) {
+        return java.util.List.of(
+                Leadership.Role.of("alert book", alerts::reload, () -> { }),
+                Leadership.Role.of("telemetry downsampling", () -> telemetry.leadMaintenance(true),
+                        () -> telemetry.leadMaintenance(false)),
+                Leadership.Role.of("guard engine", () -> guards.start(settings.monitoring().guardInterval()), guards::close),
+                Leadership.Role.of("runbook executor", safety.executor()::start, safety.executor()::close),
+                Leadership.Role.of("auto-advance", () -> advancement.advancer().start(advancement.advanceEvery()),
+                        advancement.advancer()::stop),
+                Leadership.Role.of("maintenance", advancement.maintenance()::start, advancement.maintenance()::stop),
+                Leadership.Role.of("notification worker", delivery::start, delivery::stop));
+    }
+
+    /** How other nodes and operators reach this node: its bound address, or the host name when bound to all. */
+    private static String address(Settings settings, HttpApi http) {
+        String host = settings.host();
+        if (host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "unknown-host";
+            }
+        }
+        return host + ":" + http.port();
+    }
+
+    /**
      * The runbook executor (resuming any run a crash left running) and the guardian, which listens to the
      * alert book after the incident book: a critical alert's incident exists before the guardian acts on it.
      */
     private static Safety startSafety(Database db, RolloutRepository rolloutRepository, RolloutService rollouts, RolloutLocks locks,
                                       Notifier notifier, IncidentBook incidents, DecisionLog decisions, Telemetry telemetry,
-                                      AuditLog audit, AlertBook alerts, Clock clock, HttpApi http, UiStream stream) {
+                                      AuditLog audit, AlertBook alerts, Clock clock, HttpApi http, UiStream stream,
+                                      Leadership leadership) {
         Runbooks runbooks = new Runbooks(db, rolloutRepository, rollouts, locks, clock);
         RunbookExecutor executor = new RunbookExecutor(db, rolloutRepository, rollouts, locks, runbooks,
                 new StandardEffects(notifier, incidents), new Diagnostics(decisions, telemetry.view(), audit), decisions, clock,
-                telemetry.nodeId()).start();
+                telemetry.nodeId(), leadership.fence());
         Guardian guardian = new Guardian(db, rolloutRepository, rollouts, runbooks, clock);
         guardian.onDecision((h, d) -> {
             Map<String, Object> data = new java.util.LinkedHashMap<>();
@@ -304,7 +373,12 @@ public final class Phasegate implements AutoCloseable {
                     "guardian: " + d.action() + " (" + d.outcome() + ")", data);
             stream.changed(UiStream.DECISIONS, d.rollout());
         });
-        alerts.onTransition(guardian::onAlert);
+        // A follower's alert book hears only people's changes; acting on them is the leader's job.
+        alerts.onTransition(t -> {
+            if (leadership.leading()) {
+                guardian.onAlert(t);
+            }
+        });
         RollbackRoutes.register(http, runbooks, rollouts, guardian);
         return new Safety(runbooks, executor, guardian);
     }
@@ -368,18 +442,18 @@ public final class Phasegate implements AutoCloseable {
             alerts.onTransition(remediation::onTransition);
             maintenance = new Maintenance(db, actions, settings.monitoring().retention(),
                     settings.embedded() && settings.dbUrl() == null ? Database.embeddedFile(settings) : null, registry, clock,
-                    daemonScheduler("phasegate-maintenance")).start();
+                    daemonScheduler("phasegate-maintenance"));
             telemetry.onRetentionRun(maintenance::recordRetention);
             // Readiness rests on guard decisions: checking more often than guards are evaluated gains nothing.
             Duration interval = settings.monitoring().guardInterval().compareTo(AutoAdvancer.INTERVAL) > 0
                     ? settings.monitoring().guardInterval() : AutoAdvancer.INTERVAL;
             AutoAdvancer advancer = new AutoAdvancer(db, rolloutRepository, rollouts, readiness, actions, registry, clock,
-                    daemonScheduler("phasegate-advance")).start(interval);
+                    daemonScheduler("phasegate-advance"));
             ReadinessRoutes.register(http, readiness);
             ActionRoutes.register(http, actions);
-            return new Advancement(actions, readiness, advancer, remediation, maintenance);
+            return new Advancement(actions, readiness, advancer, interval, remediation, maintenance);
         } catch (RuntimeException e) {
-            new Advancement(actions, readiness, null, remediation, maintenance).close();
+            new Advancement(actions, readiness, null, null, remediation, maintenance).close();
             throw e;
         }
     }
@@ -475,8 +549,15 @@ public final class Phasegate implements AutoCloseable {
         return delivery;
     }
 
+    /** Whether this node leads, its epoch and fence; the cluster view ({@code GET /api/v1/cluster}). */
+    public Leadership leadership() {
+        return cluster.leadership();
+    }
+
     @Override
     public void close() {
+        // First: the leader-only roles stop and the lock is freed, so another node can take over at once.
+        cluster.close();
         sdk.close();
         ui.close();
         http.stop();

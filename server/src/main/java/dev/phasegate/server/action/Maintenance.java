@@ -97,10 +97,21 @@ public final class Maintenance implements AutoCloseable {
     }
 
     /** Runs {@link #run()} after {@link #FIRST_RUN_AFTER}, then every {@link #INTERVAL}. */
-    public Maintenance start() {
-        scheduler.scheduleWithFixedDelay(this::runSafely, FIRST_RUN_AFTER.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    public synchronized Maintenance start() {
+        stop();
+        task = scheduler.scheduleWithFixedDelay(this::runSafely, FIRST_RUN_AFTER.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
+
+    /** Stops the schedule (the node no longer leads); a run under way finishes. {@link #start} starts it again. */
+    public synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    private java.util.concurrent.ScheduledFuture<?> task;
 
     private void runSafely() {
         try {

@@ -76,11 +76,22 @@ public final class AutoAdvancer implements AutoCloseable {
                 .description("phases the guardian advanced by itself").register(meters);
     }
 
-    /** Ticks every {@code interval} until closed. */
-    public AutoAdvancer start(Duration interval) {
-        scheduler.scheduleWithFixedDelay(this::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    /** Ticks every {@code interval} until stopped or closed (again after a stop: a node that leads again). */
+    public synchronized AutoAdvancer start(Duration interval) {
+        stop();
+        task = scheduler.scheduleWithFixedDelay(this::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
+
+    /** Stops ticking (the node no longer leads); a tick under way finishes. */
+    public synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    private java.util.concurrent.ScheduledFuture<?> task;
 
     private void tickSafely() {
         try {

@@ -64,7 +64,7 @@ public final class GuardEngine implements AutoCloseable {
     private final Counter failures;
     private Set<AlertRule> observedLastTick = Set.of();
     private Instant nextPurge = Instant.MIN;
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
 
     public GuardEngine(Database db, RolloutRepository rollouts, GuardReader reader, AlertBook alerts,
                        DecisionLog decisions, MeterRegistry meters, Clock clock, Duration retention, Duration noDataGrace) {

@@ -55,7 +55,7 @@ public final class DeliveryWorker implements AutoCloseable {
     /** How long a claimed message stays with this worker: well beyond the slowest send (SMTP's three timeouts). */
     private final Duration lease;
     private final ExecutorService sending = Executors.newVirtualThreadPerTaskExecutor();
-    private ScheduledExecutorService ticks;
+    private volatile ScheduledExecutorService ticks;
     private final AtomicLong tickFailures = new AtomicLong();
     private final Counter delivered;
     private final Counter retried;
@@ -198,16 +198,25 @@ public final class DeliveryWorker implements AutoCloseable {
         return tickFailures.get();
     }
 
-    @Override
-    public void close() {
-        if (ticks != null) {
-            ticks.shutdownNow();
+    /**
+     * Stops polling (the node no longer leads): sends under way finish, their leases keep others from
+     * sending them twice. {@link #start} starts polling again.
+     */
+    public void stop() {
+        ScheduledExecutorService t = ticks;
+        if (t != null) {
+            t.shutdownNow();
             try {
-                ticks.awaitTermination(5, TimeUnit.SECONDS);
+                t.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
         sending.shutdownNow();
     }
 }

@@ -6,6 +6,7 @@ import dev.phasegate.core.plan.Runbook;
 import dev.phasegate.core.rollout.Action;
 import dev.phasegate.core.rollout.RolloutState;
 import dev.phasegate.server.audit.Actor;
+import dev.phasegate.server.cluster.Fence;
 import dev.phasegate.server.guard.DecisionLog;
 import dev.phasegate.server.guard.GuardDecision;
 import dev.phasegate.server.guard.GuardResult;
@@ -62,20 +63,22 @@ public final class RunbookExecutor implements AutoCloseable {
     private final Clock clock;
     private final String node;
     private final FaultInjection faults;
+    private final Fence fence;
     private final AtomicLong failures = new AtomicLong();
-    private ScheduledExecutorService scheduler;
+    private volatile ScheduledExecutorService scheduler;
 
     public RunbookExecutor(Database db, RolloutRepository rollouts, RolloutService rolloutService, RolloutLocks locks,
                            Runbooks runbooks, RunbookEffects effects, Diagnostics diagnostics, DecisionLog decisions,
-                           Clock clock, String node) {
+                           Clock clock, String node, Fence fence) {
         this(db, rollouts, rolloutService, locks, new RunbookStore(), effects, diagnostics, decisions, clock, node,
-                FaultInjection.fromSystemProperties());
+                FaultInjection.fromSystemProperties(), fence);
         runbooks.onStart(this::wake);
     }
 
     RunbookExecutor(Database db, RolloutRepository rollouts, RolloutService rolloutService, RolloutLocks locks,
                     RunbookStore store, RunbookEffects effects, Diagnostics diagnostics, DecisionLog decisions, Clock clock,
-                    String node, FaultInjection faults) {
+                    String node, FaultInjection faults, Fence fence) {
+        this.fence = fence;
         this.db = db;
         this.rollouts = rollouts;
         this.rolloutService = rolloutService;
@@ -171,12 +174,13 @@ public final class RunbookExecutor implements AutoCloseable {
         Instant started = clock.instant();
         if (!RunbookStep.WAITING.equals(step.state())) {
             db.inTransaction(h -> {
-                store.startStep(h, run.id(), step.position(), node, started);
+                store.startStep(h, run.id(), step.position(), node, fence.check(h), started);
                 return null;
             });
         }
         try {
             StepOutcome outcome = locks.withLock(run.rollout(), () -> db.inTransaction(h -> {
+                long epoch = fence.check(h);
                 RunbookRun current = store.lockRun(h, run.id()).orElseThrow();
                 RunbookStep fresh = store.steps(h, run.id()).get(step.position());
                 if (!current.running() || fresh.finished()) {
@@ -188,11 +192,11 @@ public final class RunbookExecutor implements AutoCloseable {
                 StepOutcome o = effect(h, ctx, fresh);
                 switch (o) {
                     case StepOutcome.Done done -> {
-                        store.finishStep(h, run.id(), step.position(), RunbookStep.DONE, done.result(), null, now, now);
+                        store.finishStep(h, run.id(), step.position(), epoch, RunbookStep.DONE, done.result(), null, now, now);
                         note(h, store.run(h, run.id()).orElseThrow(), now, "step", step.step() + " done", done.result());
                     }
                     case StepOutcome.Wait wait ->
-                            store.finishStep(h, run.id(), step.position(), RunbookStep.WAITING, wait.result(), null, wait.until(), null);
+                            store.finishStep(h, run.id(), step.position(), epoch, RunbookStep.WAITING, wait.result(), null, wait.until(), null);
                 }
                 faults.beforeCommit(step.step());
                 return o;
@@ -207,7 +211,13 @@ public final class RunbookExecutor implements AutoCloseable {
     private boolean recordFailure(RunbookRun run, RunbookStep step, RuntimeException e) {
         failures.incrementAndGet();
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e instanceof Fence.Deposed) {
+            // Not this step's failure: this node no longer leads, and the new leader runs the step.
+            LOG.warn("runbook run {} step {}: {}", run.id(), step.step(), e.getMessage());
+            throw e;
+        }
         return db.inTransaction(h -> {
+            long epoch = fence.check(h);
             Instant now = clock.instant();
             RunbookRun current = store.lockRun(h, run.id()).orElseThrow();
             RunbookStep fresh = store.steps(h, run.id()).get(step.position());
@@ -216,7 +226,7 @@ public final class RunbookExecutor implements AutoCloseable {
             }
             if (fresh.attempts() >= MAX_ATTEMPTS) {
                 LOG.warn("runbook run {} step {} failed for good after {} attempts: {}", run.id(), step.step(), fresh.attempts(), error);
-                store.finishStep(h, run.id(), step.position(), RunbookStep.FAILED, fresh.result(), error, now, now);
+                store.finishStep(h, run.id(), step.position(), epoch, RunbookStep.FAILED, fresh.result(), error, now, now);
                 note(h, current, now, "step-failed", step.step() + " failed after " + fresh.attempts()
                         + " attempts; the run goes on with the remaining steps. Last error: " + error, Map.of("step", step.step()));
                 return true;
@@ -224,7 +234,7 @@ public final class RunbookExecutor implements AutoCloseable {
             Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(fresh.attempts() - 1, 4));
             LOG.info("runbook run {} step {} attempt {} failed, retrying in {}: {}", run.id(), step.step(), fresh.attempts(),
                     backoff, error);
-            store.finishStep(h, run.id(), step.position(), RunbookStep.PENDING, fresh.result(), error, now.plus(backoff), null);
+            store.finishStep(h, run.id(), step.position(), epoch, RunbookStep.PENDING, fresh.result(), error, now.plus(backoff), null);
             return false;
         });
     }
@@ -338,6 +348,7 @@ public final class RunbookExecutor implements AutoCloseable {
 
     private void finish(RunbookRun run, List<RunbookStep> steps) {
         locks.withLock(run.rollout(), () -> db.inTransaction(h -> {
+            fence.check(h);
             Instant now = clock.instant();
             RunbookRun current = store.lockRun(h, run.id()).orElseThrow();
             if (!current.running()) {
@@ -373,6 +384,7 @@ public final class RunbookExecutor implements AutoCloseable {
                 continue;
             }
             locks.withLock(run.rollout(), () -> db.inTransaction(h -> {
+                fence.check(h);
                 RunbookRun current = store.lockRun(h, id).orElseThrow();
                 StoredRollout rollout = rollouts.lock(h, current.rollout()).orElseThrow();
                 if (!current.running() || current.featuresDisabledAt() != null

@@ -89,18 +89,19 @@ final class RunbookStore {
         return h.createQuery("SELECT * FROM runbook_event WHERE run_id = :run ORDER BY id").bind("run", runId).map(EVENT).list();
     }
 
-    void startStep(Handle h, long runId, int position, String node, Instant now) {
+    /** @param epoch the leader's epoch the attempt is made under (0 without a cluster) */
+    void startStep(Handle h, long runId, int position, String node, long epoch, Instant now) {
         h.createUpdate("UPDATE runbook_step SET state = :state, attempts = attempts + 1, started_at = COALESCE(started_at, :now), "
-                        + "node_id = :node WHERE run_id = :run AND position = :position")
-                .bind("state", RunbookStep.RUNNING).bind("now", Timestamp.from(now)).bind("node", node)
+                        + "node_id = :node, epoch = :epoch WHERE run_id = :run AND position = :position")
+                .bind("state", RunbookStep.RUNNING).bind("now", Timestamp.from(now)).bind("node", node).bind("epoch", epoch)
                 .bind("run", runId).bind("position", position).execute();
     }
 
-    void finishStep(Handle h, long runId, int position, String state, Map<String, Object> result, String error,
+    void finishStep(Handle h, long runId, int position, long epoch, String state, Map<String, Object> result, String error,
                     Instant nextAttemptAt, Instant finishedAt) {
         h.createUpdate("UPDATE runbook_step SET state = :state, result_json = :result, last_error = :error, "
-                        + "next_attempt_at = :next, finished_at = :finished WHERE run_id = :run AND position = :position")
-                .bind("state", state).bind("result", result == null ? null : Json.write(result))
+                        + "next_attempt_at = :next, finished_at = :finished, epoch = :epoch WHERE run_id = :run AND position = :position")
+                .bind("state", state).bind("epoch", epoch).bind("result", result == null ? null : Json.write(result))
                 .bind("error", error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error)
                 .bind("next", Timestamp.from(nextAttemptAt)).bind("finished", finishedAt == null ? null : Timestamp.from(finishedAt))
                 .bind("run", runId).bind("position", position).execute();

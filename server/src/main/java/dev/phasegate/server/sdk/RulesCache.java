@@ -38,8 +38,13 @@ import java.util.stream.Collectors;
 public final class RulesCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RulesCache.class);
-    /** How often the store's version is checked in case a change was made by another process. */
-    static final Duration POLL = Duration.ofSeconds(1);
+    /**
+     * How often the store's version is checked when no push tells of other nodes' changes: half the 1 s
+     * within which an SDK on any node must see a change (issue 7).
+     */
+    static final Duration POLL = Duration.ofMillis(500);
+    /** While pushes arrive (LISTEN connected), the version is still checked this often, as a safety net. */
+    static final Duration POLL_WHILE_PUSHED = Duration.ofSeconds(5);
 
     private final Database db;
     private final RolloutRepository rollouts;
@@ -49,6 +54,8 @@ public final class RulesCache implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final List<Consumer<PublishedRules>> subscribers = new CopyOnWriteArrayList<>();
     private volatile PublishedRules current;
+    private volatile java.util.function.BooleanSupplier pushed = () -> false;
+    private volatile long lastPollNanos = System.nanoTime();
 
     public RulesCache(Database db, RolloutRepository rollouts, Clock clock) {
         this.db = db;
@@ -76,6 +83,21 @@ public final class RulesCache implements AutoCloseable {
 
     public void unsubscribe(Consumer<PublishedRules> subscriber) {
         subscribers.remove(subscriber);
+    }
+
+    /**
+     * Tells the cache another node committed rules {@code version}: rebuilds unless it publishes that one
+     * already (on the feed's thread; quick).
+     */
+    public void changedElsewhere(long version) {
+        if (version > current.version()) {
+            requestRebuild(false);
+        }
+    }
+
+    /** While {@code connected} answers true, changes are pushed ({@link #changedElsewhere}) and polling slows down. */
+    public void pushedBy(java.util.function.BooleanSupplier connected) {
+        this.pushed = connected;
     }
 
     /** Rebuild failures so far (a metric for later). */
@@ -122,6 +144,10 @@ public final class RulesCache implements AutoCloseable {
     }
 
     private void pollTick() {
+        if (pushed.getAsBoolean() && System.nanoTime() - lastPollNanos < POLL_WHILE_PUSHED.toNanos()) {
+            return;
+        }
+        lastPollNanos = System.nanoTime();
         try {
             long stored = db.withHandle(db::rulesVersion);
             if (stored != current.version()) {

@@ -39,6 +39,9 @@ public final class Database implements AutoCloseable {
     /** H2 error codes worth another try: lock timeout, deadlock, concurrent update. */
     private static final Set<Integer> TRANSIENT_H2_CODES = Set.of(50200, 40001, 90131);
 
+    /** The LISTEN/NOTIFY channel of rules changes on PostgreSQL (heard by {@code cluster.RulesFeed}). */
+    public static final String RULES_CHANNEL = "phasegate_rules";
+
     /** Set by {@link #markRulesChanged} inside a transaction; read and cleared after it commits. */
     private static final ThreadLocal<boolean[]> RULES_CHANGED = ThreadLocal.withInitial(() -> new boolean[2]);
 
@@ -56,7 +59,10 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Opens the pool and migrates the schema to the newest version. */
+    /**
+     * Opens the pool and migrates the schema to the newest version. The embedded store refuses a second
+     * process on its file, with a message saying so.
+     */
     public static Database open(Settings settings) {
         String url = settings.jdbcUrl();
         boolean embedded = settings.embedded();
@@ -88,6 +94,9 @@ public final class Database implements AutoCloseable {
         try {
             ds = new HikariDataSource(config);
         } catch (RuntimeException e) {
+            if (embedded && settings.dbUrl() == null && rootMessage(e).contains(IN_USE)) {
+                throw new IllegalStateException(inUse(embeddedFile(settings)), e);
+            }
             throw new IllegalStateException("cannot open the store at " + redact(url) + ": " + rootMessage(e), e);
         }
         try {
@@ -118,6 +127,12 @@ public final class Database implements AutoCloseable {
      */
     public void markRulesChanged(Handle h, boolean urgent) {
         h.createUpdate("UPDATE rules_version SET version = version + 1 WHERE id = 1").execute();
+        if (!embedded) {
+            // Every other node hears of it (on commit; never if this rolls back) and rebuilds its rules: the
+            // payload names the schema, as nodes of other schemas share the database's channels.
+            h.createQuery("SELECT pg_notify('" + RULES_CHANNEL + "', current_schema() || ':' || CAST(version AS VARCHAR)) "
+                    + "FROM rules_version WHERE id = 1").mapToMap().list();
+        }
         boolean[] changed = RULES_CHANGED.get();
         changed[0] = true;
         changed[1] |= urgent;
@@ -258,11 +273,18 @@ public final class Database implements AutoCloseable {
             t = t.getCause();
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (message.contains("Database may be already in use")) {
-            return "another Phasegate process already uses this embedded store (the H2 file is locked). "
-                    + "The embedded store serves one node; stop the other process, or use PostgreSQL for several nodes.";
+        // H2 2.x says "The file is locked: <file> [2.5.252/7]" (MVStore's ERROR_FILE_LOCKED); older ones "Database may be already in use".
+        if (message.contains("The file is locked") || message.contains("Database may be already in use")) {
+            return IN_USE + " (the H2 file is locked); the embedded store is single-node, use PostgreSQL for several nodes";
         }
         return redact(message);
+    }
+
+    private static final String IN_USE = "another Phasegate node is using";
+
+    /** The refusal of a second node on the embedded store's file (H2 locks the file for one process). */
+    static String inUse(Path file) {
+        return IN_USE + " " + file + "; the embedded store is single-node, use PostgreSQL for several nodes";
     }
 
     /** The data directory of the embedded store, for messages. */

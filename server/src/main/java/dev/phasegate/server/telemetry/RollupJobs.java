@@ -73,7 +73,7 @@ final class RollupJobs implements AutoCloseable {
 
     void start() {
         worker.scheduleWithFixedDelay(this::flushTick, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(this::maintenanceTick, DOWNSAMPLE_INTERVAL.toMillis(), DOWNSAMPLE_INTERVAL.toMillis(),
+        worker.scheduleWithFixedDelay(this::scheduledMaintenanceTick, DOWNSAMPLE_INTERVAL.toMillis(), DOWNSAMPLE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -84,6 +84,15 @@ final class RollupJobs implements AutoCloseable {
         } catch (RuntimeException e) {
             flushFailures.incrementAndGet();
             log.warn("flushing telemetry rollups failed (kept in memory, retried in {} s): {}", FLUSH_INTERVAL.toSeconds(), e.toString());
+        }
+    }
+
+    /** Set by {@link Telemetry#leadMaintenance}: only the leader downsamples (a single node always does). */
+    volatile boolean leadsMaintenance = true;
+
+    void scheduledMaintenanceTick() {
+        if (leadsMaintenance) {
+            maintenanceTick();
         }
     }
 

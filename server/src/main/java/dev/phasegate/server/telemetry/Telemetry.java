@@ -97,6 +97,14 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /** The id this node writes on its rollup rows (random per process). */
+    /**
+     * Whether this node downsamples and purges the stored rollups (the leader's job: several nodes doing it
+     * would merge the same rows twice); flushing its own rollups goes on either way.
+     */
+    public void leadMaintenance(boolean leads) {
+        jobs.leadsMaintenance = leads;
+    }
+
     public String nodeId() {
         return nodeId;
     }

@@ -1,0 +1,185 @@
+package dev.phasegate.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.phasegate.core.gate.FeatureRule;
+import dev.phasegate.core.gate.RolloutRules;
+import dev.phasegate.server.testing.Plans;
+import dev.phasegate.server.testing.TestServer;
+import dev.phasegate.server.testing.TestStore;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Nodes in one JVM: on the embedded store the one node leads with epoch 1 and its fence refuses a deposed
+ * leader's runbook writes; on PostgreSQL two nodes on one schema elect one leader, the other takes over
+ * when it stops, and a change on one reaches the other's rules within a second (LISTEN/NOTIFY).
+ */
+class ClusterTest {
+
+    private static final String T = TestStore.ADMIN_TOKEN;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <C extends AutoCloseable> C keep(C c) {
+        open.add(c);
+        return c;
+    }
+
+    @Test
+    void a_single_embedded_node_leads_with_epoch_1_and_lists_itself_alive() {
+        TestStore store = keep(TestStore.h2());
+        TestServer node = keep(TestServer.start(store.settings()));
+
+        JsonNode view = node.get("/api/v1/cluster", T).json();
+
+        assertThat(view.get("node").asText()).isEqualTo(node.node().leadership().nodeId());
+        assertThat(view.get("leading").asBoolean()).isTrue();
+        assertThat(view.get("leader").asText()).isEqualTo(view.get("node").asText());
+        assertThat(view.get("epoch").asLong()).isEqualTo(1);
+        assertThat(view.get("store").asText()).isEqualTo("embedded");
+        assertThat(view.get("nodes")).hasSize(1);
+        assertThat(view.get("nodes").get(0).get("alive").asBoolean()).isTrue();
+        assertThat(view.get("nodes").get(0).get("leader").asBoolean()).isTrue();
+        assertThat(node.get("/api/v1/cluster", null).status()).as("needs a token").isEqualTo(401);
+    }
+
+    @Test
+    void a_deposed_leaders_late_runbook_writes_are_refused_until_its_epoch_is_current_again() {
+        TestStore store = keep(TestStore.h2());
+        TestServer node = keep(TestServer.start(store.settings()));
+        assertThat(node.putJson("/api/v1/rollouts/fenced", T, Plans.plan("fenced", 5, 10)).status()).isIn(200, 201);
+        assertThat(node.postJson("/api/v1/rollouts/fenced/advance", T, Map.of("reason", "go")).status()).isEqualTo(200);
+        // Another node took the lead since: the store's epoch is no longer this node's.
+        setEpoch(store, 2);
+        long failuresBefore = node.node().runbookExecutor().failures();
+
+        JsonNode started = node.postJson("/api/v1/rollouts/fenced/rollback", T, Map.of("reason", "fence test", "severity", "sev2")).json();
+        long run = started.get("run").get("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.node().runbookExecutor().failures() > failuresBefore);
+
+        JsonNode refused = node.get("/api/v1/rollbacks/" + run, T).json();
+        assertThat(refused.get("state").asText()).isEqualTo("running");
+        assertThat(refused.get("steps")).allSatisfy(s -> {
+            assertThat(s.get("state").asText()).isEqualTo("pending");
+            assertThat(s.get("attempts").asInt()).as("not even an attempt is recorded").isZero();
+        });
+        assertThat(auditCount(node, "rollout.disable-features")).isZero();
+
+        // The same node leading again with the current epoch: the run goes on, each step once, stamped with it.
+        setEpoch(store, 1);
+        // Up to verify-recovery, which waits for the guards (the plan's defaults) to stay clear.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode r = node.get("/api/v1/rollbacks/" + run, T).json();
+            assertThat(r.get("steps").get(4).get("state").asText()).as(r.toPrettyString()).isEqualTo("done");
+        });
+        assertThat(auditCount(node, "rollout.disable-features")).isEqualTo(1);
+        List<Long> epochs = stepEpochs(store, run);
+        assertThat(epochs).hasSizeGreaterThanOrEqualTo(5).containsOnly(1L);
+    }
+
+    @Test
+    void on_postgresql_one_of_two_nodes_leads_and_the_other_takes_over_when_it_stops() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer first = TestServer.start(store.settings());
+        TestServer second = keep(TestServer.start(store.settings()));
+        try {
+            assertThat(first.node().leadership().leading()).as("the first node took the free lock at start").isTrue();
+            assertThat(second.node().leadership().leading()).isFalse();
+            long epoch = first.node().leadership().epoch();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode view = second.get("/api/v1/cluster", T).json();
+                assertThat(view.get("leader").asText()).isEqualTo(first.node().leadership().nodeId());
+                assertThat(view.get("leading").asBoolean()).isFalse();
+                assertThat(view.get("epoch").asLong()).isEqualTo(epoch);
+                assertThat(view.get("nodes")).hasSize(2).allSatisfy(n -> assertThat(n.get("alive").asBoolean()).isTrue());
+            });
+        } finally {
+            first.close();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.node().leadership().leading());
+        JsonNode view = second.get("/api/v1/cluster", T).json();
+        assertThat(view.get("leader").asText()).isEqualTo(second.node().leadership().nodeId());
+        assertThat(view.get("epoch").asLong()).isGreaterThan(1);
+        assertThat(second.node().leadership().epoch()).isEqualTo(view.get("epoch").asLong());
+    }
+
+    @Test
+    void a_kill_switch_on_one_node_reaches_the_rules_of_another_within_a_second() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer a = keep(TestServer.start(store.settings()));
+        TestServer b = keep(TestServer.start(store.settings()));
+        assertThat(a.putJson("/api/v1/rollouts/fan", T, Plans.plan("fan", 5, 10)).status()).isIn(200, 201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> killSwitch(b, "fan-f1") != null);
+        assertThat(killSwitch(b, "fan-f1")).isFalse();
+
+        assertThat(a.putJson("/api/v1/features/fan-f1/kill-switch", T, Map.of("on", true, "reason", "fan-out test")).status())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> Boolean.TRUE.equals(killSwitch(b, "fan-f1")));
+    }
+
+    @Test
+    void an_enrollment_on_one_node_reaches_the_rules_of_another_within_a_second() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer a = keep(TestServer.start(store.settings()));
+        TestServer b = keep(TestServer.start(store.settings()));
+        assertThat(a.putJson("/api/v1/rollouts/enr", T, Plans.plan("enr", 5, 10)).status()).isIn(200, 201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> killSwitch(b, "enr-f1") != null);
+
+        assertThat(b.postJson("/api/v1/rollouts/enr/enrollments", T, Map.of("users", List.of(Map.of("userId", "u1")))).status())
+                .isIn(200, 201);
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> a.node().rules().current().snapshot()
+                .rollouts().stream().filter(r -> r.key().equals("enr")).anyMatch(r -> r.enrolled().contains("u1")));
+    }
+
+    private static Boolean killSwitch(TestServer node, String feature) {
+        for (RolloutRules r : node.node().rules().current().snapshot().rollouts()) {
+            for (FeatureRule f : r.features()) {
+                if (f.key().equals(feature)) {
+                    return f.killSwitch();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Writes as another node would: a connection of the test's own (H2 shares the open file within a JVM). */
+    private static void setEpoch(TestStore store, long epoch) {
+        Jdbi.create(store.settings().jdbcUrl()).useHandle(h ->
+                h.createUpdate("UPDATE cluster_leader SET epoch = :e WHERE id = 1").bind("e", epoch).execute());
+    }
+
+    private static List<Long> stepEpochs(TestStore store, long run) {
+        return Jdbi.create(store.settings().jdbcUrl()).withHandle(h ->
+                h.createQuery("SELECT epoch FROM runbook_step WHERE run_id = :run AND epoch IS NOT NULL")
+                        .bind("run", run).mapTo(Long.class).list());
+    }
+
+    private static long auditCount(TestServer node, String action) {
+        long n = 0;
+        for (JsonNode item : node.get("/api/v1/audit?rollout=fenced&limit=1000", T).json().get("items")) {
+            if (item.path("action").asText().equals(action)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
