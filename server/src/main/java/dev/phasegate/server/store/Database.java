@@ -213,8 +213,9 @@ public final class Database implements AutoCloseable {
             return new PhasegateException.Unavailable("the store is busy; try again", e);
         }
         String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
-        // 08xxx: connection exceptions; the store is down or unreachable, not the request at fault.
-        if (state.startsWith("08")) {
+        // 08xxx: connection exceptions; 57P01-03: the server shutting down or starting (a restart). The store
+        // is down or unreachable, not the request at fault (PostgresRestartTest saw 57P01 answered as 500).
+        if (state.startsWith("08") || state.startsWith("57P")) {
             return new PhasegateException.Unavailable("the store is unreachable (SQLState " + state + ")", e);
         }
         // 22xxx: data exceptions (a value the store cannot hold). Input validation should catch these first;
