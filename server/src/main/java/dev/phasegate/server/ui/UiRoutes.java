@@ -78,6 +78,6 @@ public final class UiRoutes {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Referrer-Policy", "no-referrer");
     }
 }
