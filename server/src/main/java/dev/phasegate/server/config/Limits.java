@@ -16,9 +16,10 @@ import java.time.Duration;
 public record Limits(RateLimit ingest, RateLimit evaluation, RateLimit signInPerName, RateLimit signInPerAddress) {
 
     /**
-     * A batch carries up to 10,000 events, so 200 batches a second is two million events a second per token,
-     * far past what one node stores (the ingest benchmark's figures): the limit stops a client stuck in a
-     * retry loop of small batches, not a busy service. The burst is two seconds' worth.
+     * A batch carries up to 10,000 events, so 200 full batches a second is two million events a second per
+     * token, more than one node stores (bench/README.md: about 1.5 million a second on two cores), and an SDK
+     * sends a few batches a second: the limit stops a client stuck in a retry loop of small batches, not a
+     * busy service. The burst is two seconds' worth.
      */
     public static final RateLimit DEFAULT_INGEST = new RateLimit(200, 400);
     /** See {@link RateLimit#DEFAULT}. */
