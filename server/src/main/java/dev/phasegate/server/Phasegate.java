@@ -219,6 +219,7 @@ public final class Phasegate implements AutoCloseable {
             });
 
             HttpApi http = new HttpApi(tokens, settings.maxBodyBytes(), settings.host(), settings.port());
+            http.limit(settings.limits(), clock);
             host = HostSampler.start(settings, db, clock);
             exposition.bind(new HostMeters(host));
             exposition.register(http, settings.monitoring().metricsPublic());

@@ -79,6 +79,21 @@ public abstract class PhasegateException extends RuntimeException {
         }
     }
 
+    /** The caller is over a rate limit. HTTP 429 with {@code Retry-After}. */
+    public static final class TooManyRequests extends PhasegateException {
+        private final long retryAfterSeconds;
+
+        public TooManyRequests(String message, long retryAfterSeconds) {
+            super(message, List.of());
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        /** Whole seconds until the caller may try again (at least 1). */
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
     /** The store could not be reached or kept failing after retries. HTTP 503. */
     public static final class Unavailable extends PhasegateException {
         public Unavailable(String message, Throwable cause) {

@@ -14,10 +14,11 @@ import java.nio.file.Path;
  * @param dbPoolSize   connections in the pool
  * @param adminToken   the first admin token, or null to generate and print one at first start
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
+ * @param limits       request rate limits (ingest, evaluation, sign-in)
  */
 public record Settings(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                        int dbPoolSize, String adminToken, long maxBodyBytes, Monitoring monitoring,
-                       Notifications notifications) {
+                       Notifications notifications, Limits limits) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -52,7 +53,14 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
                 + (dbUrl == null ? null : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***")) + ", dbUser=" + dbUser
                 + ", dbPoolSize=" + dbPoolSize + ", adminToken=" + (adminToken == null ? null : "***")
                 + ", maxBodyBytes=" + maxBodyBytes + ", monitoring=" + monitoring
-                + ", notifications=" + notifications + "]";
+                + ", notifications=" + notifications + ", limits=" + limits + "]";
+    }
+
+    /** Settings with the default {@link Limits}. */
+    public Settings(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                    int dbPoolSize, String adminToken, long maxBodyBytes, Monitoring monitoring, Notifications notifications) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes, monitoring, notifications,
+                Limits.DEFAULTS);
     }
 
     /** Settings with the default {@link Monitoring}. */
@@ -65,18 +73,24 @@ public record Settings(String host, int port, Path dataDir, String dbUrl, String
     /** A copy with another port. */
     public Settings withPort(int newPort) {
         return new Settings(host, newPort, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
-                monitoring, notifications);
+                monitoring, notifications, limits);
     }
 
     /** A copy with other monitoring settings. */
     public Settings withMonitoring(Monitoring newMonitoring) {
         return new Settings(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
-                newMonitoring, notifications);
+                newMonitoring, notifications, limits);
     }
 
     /** A copy with other notification settings. */
     public Settings withNotifications(Notifications newNotifications) {
         return new Settings(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
-                monitoring, newNotifications);
+                monitoring, newNotifications, limits);
+    }
+
+    /** A copy with other request limits. */
+    public Settings withLimits(Limits newLimits) {
+        return new Settings(host, port, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, adminToken, maxBodyBytes,
+                monitoring, notifications, newLimits);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.phasegate.core.plan.Durations;
+import dev.phasegate.server.limit.RateLimit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +56,13 @@ Map.entry("host", "PHASEGATE_HOST"),
             Map.entry("webhookSecret", "PHASEGATE_WEBHOOK_SECRET"),
             Map.entry("webhookTimeout", "PHASEGATE_WEBHOOK_TIMEOUT"),
             Map.entry("publicUrl", "PHASEGATE_PUBLIC_URL"),
-            Map.entry("insufficientDataGrace", "PHASEGATE_INSUFFICIENT_DATA_GRACE"));
+            Map.entry("insufficientDataGrace", "PHASEGATE_INSUFFICIENT_DATA_GRACE"),
+            Map.entry("ingestPerSecond", "PHASEGATE_INGEST_PER_SECOND"),
+            Map.entry("ingestBurst", "PHASEGATE_INGEST_BURST"),
+            Map.entry("evaluationPerSecond", "PHASEGATE_EVALUATION_PER_SECOND"),
+            Map.entry("evaluationBurst", "PHASEGATE_EVALUATION_BURST"),
+            Map.entry("signInFailuresPerName", "PHASEGATE_SIGN_IN_FAILURES_PER_NAME"),
+            Map.entry("signInFailuresPerAddress", "PHASEGATE_SIGN_IN_FAILURES_PER_ADDRESS"));
 
     private static final Set<String> KNOWN = ENV.keySet();
 
@@ -111,11 +118,24 @@ Map.entry("host", "PHASEGATE_HOST"),
         }
         Monitoring monitoring = monitoring(errors);
         Notifications notifications = notifications(errors);
+        Limits limits = limits(errors);
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
         return new Settings(host, port, dataDir, dbUrl, text("dbUser", null), text("dbPassword", null), pool, adminToken,
-                maxBody, monitoring, notifications);
+                maxBody, monitoring, notifications, limits);
+    }
+
+    private Limits limits(List<String> errors) {
+        RateLimit ingest = new RateLimit(integer("ingestPerSecond", Limits.DEFAULT_INGEST.requests(), 1, 10_000_000, errors),
+                integer("ingestBurst", Limits.DEFAULT_INGEST.burst(), 1, 10_000_000, errors));
+        RateLimit evaluation = new RateLimit(integer("evaluationPerSecond", Limits.DEFAULT_EVALUATION.requests(), 1, 100_000_000, errors),
+                integer("evaluationBurst", Limits.DEFAULT_EVALUATION.burst(), 1, 100_000_000, errors));
+        // Counted per minute, all of a minute's allowance usable at once.
+        int perName = integer("signInFailuresPerName", Limits.DEFAULT_SIGN_IN_PER_NAME.requests(), 1, 100_000, errors);
+        int perAddress = integer("signInFailuresPerAddress", Limits.DEFAULT_SIGN_IN_PER_ADDRESS.requests(), 1, 100_000, errors);
+        return new Limits(ingest, evaluation, new RateLimit(perName, Duration.ofMinutes(1), perName),
+                new RateLimit(perAddress, Duration.ofMinutes(1), perAddress));
     }
 
     private Notifications notifications(List<String> errors) {

@@ -15,8 +15,10 @@ public final class GateRoutes {
 
     public static void register(HttpApi http, GateService gate) {
         var app = http.app();
-        app.get("/api/v1/rollouts/{key}/users/{userId}/features", ctx ->
-                ctx.json(gate.features(RolloutRoutes.key(ctx), ctx.pathParam("userId"))), Permission.EVALUATE);
+        app.get("/api/v1/rollouts/{key}/users/{userId}/features", ctx -> {
+            http.limitEvaluation(ctx);
+            ctx.json(gate.features(RolloutRoutes.key(ctx), ctx.pathParam("userId")));
+        }, Permission.EVALUATE);
         app.put("/api/v1/features/{featureKey}/kill-switch", ctx -> {
             String feature = ctx.pathParam("featureKey");
             Identifiers.keyProblem(feature).ifPresent(p -> {

@@ -2,6 +2,9 @@ package dev.phasegate.server.http;
 
 import dev.phasegate.core.plan.Problem;
 import dev.phasegate.server.PhasegateException;
+import dev.phasegate.server.config.Limits;
+import dev.phasegate.server.limit.RateLimiter;
+import dev.phasegate.server.limit.RequestLimits;
 import dev.phasegate.server.token.Permission;
 import dev.phasegate.server.token.TokenService;
 import io.javalin.Javalin;
@@ -28,6 +31,8 @@ public final class HttpApi {
     static final String PROTOCOL_ERROR_BODY = "phasegate.protocolErrorBody";
 
     private final Javalin app;
+    /** The defaults on the system clock until {@link #limit} sets the node's. */
+    private volatile RequestLimits limits = RequestLimits.of(Limits.DEFAULTS, java.time.Clock.systemUTC());
     private final long maxBodyBytes;
     /** No sessions until {@link #acceptSessions}: tokens only. */
     private volatile SessionAuthenticator sessions = ctx -> java.util.Optional.empty();
@@ -54,10 +59,12 @@ public final class HttpApi {
             config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
             config.http.maxRequestSize = maxBodyBytes;
             config.http.defaultContentType = "application/json";
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JettyProblems()));
         });
         ProblemResponses.install(app);
         app.before(ctx -> {
-            ctx.header("X-Content-Type-Options", "nosniff");
+            secure(ctx);
             ctx.header("Cache-Control", "no-store");
             long length = ctx.req().getContentLengthLong();
             if (length > maxBodyBytes) {
@@ -65,6 +72,56 @@ public final class HttpApi {
             }
         });
         app.beforeMatched(ctx -> authorize(ctx, tokens));
+    }
+
+    /**
+     * Headers on every answer, set before the handler so errors carry them too. The policy for JSON and
+     * text answers loads nothing and may not be framed; HTML pages (UI, Swagger UI) replace it with their
+     * own, which allows their scripts from this origin only ({@code script-src 'self'}, no inline script).
+     */
+    static void secure(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
+    }
+
+    /** For answers that are not pages: nothing may load from them and nothing may frame them. */
+    public static final String API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+    /** Applies the node's request limits, read through {@code clock}. */
+    public void limit(Limits newLimits, java.time.Clock clock) {
+        this.limits = RequestLimits.of(newLimits, clock);
+    }
+
+    /** The node's request limiters (OFREP answers its own 429 body; sign-in counts failures). */
+    public RequestLimits limits() {
+        return limits;
+    }
+
+    /** 429 with Retry-After when the caller is over the telemetry ingest limit; else counts the request. */
+    public void limitIngest(Context ctx) {
+        refuseIfLimited(limits.ingest().delayFor(callerKey(ctx)), "telemetry batches");
+    }
+
+    /** 429 with Retry-After when the caller is over the evaluation limit; else counts the request. */
+    public void limitEvaluation(Context ctx) {
+        refuseIfLimited(limits.evaluation().delayFor(callerKey(ctx)), "evaluations");
+    }
+
+    /** Throws 429 for a positive delay, naming what was limited and when to retry. */
+    public static void refuseIfLimited(long delayNanos, String what) {
+        if (delayNanos > 0) {
+            long seconds = RateLimiter.retryAfterSeconds(delayNanos);
+            throw new PhasegateException.TooManyRequests("this caller has sent more " + what + " than its limit allows; retry after "
+                    + seconds + " s", seconds);
+        }
+    }
+
+    /** Whom a limit counts: the token (or signed-in person), else the client's address. */
+    public static String callerKey(Context ctx) {
+        TokenService.Principal principal = principal(ctx);
+        return principal != null ? principal.tokenId() : "address:" + ctx.ip();
     }
 
     /**

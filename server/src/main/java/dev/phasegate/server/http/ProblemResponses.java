@@ -26,6 +26,9 @@ final class ProblemResponses {
             if (status == 401) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"phasegate\"");
             }
+            if (e instanceof PhasegateException.TooManyRequests tooMany) {
+                ctx.header("Retry-After", String.valueOf(tooMany.retryAfterSeconds()));
+            }
             if (e instanceof PhasegateException.Unavailable) {
                 ctx.header("Retry-After", "1");
                 log.warn("store unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -113,6 +116,9 @@ final class ProblemResponses {
         if (e instanceof PhasegateException.Invalid) {
             return 422;
         }
+        if (e instanceof PhasegateException.TooManyRequests) {
+            return 429;
+        }
         return 503;
     }
 
@@ -125,6 +131,7 @@ final class ProblemResponses {
             case 409 -> "conflict";
             case 413 -> "too-large";
             case 422 -> "invalid";
+            case 429 -> "too-many-requests";
             default -> "unavailable";
         };
     }
@@ -139,6 +146,7 @@ final class ProblemResponses {
             case 409 -> "Conflict with the current state";
             case 413 -> "Request too large";
             case 422 -> "Invalid input";
+            case 429 -> "Too many requests";
             case 500 -> "Internal error";
             case 503 -> "Unavailable";
             default -> "HTTP " + status;

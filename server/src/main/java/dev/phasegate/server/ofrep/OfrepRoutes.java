@@ -7,6 +7,8 @@ import dev.phasegate.core.gate.RolloutRules;
 import dev.phasegate.core.plan.Identifiers;
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.limit.RateLimit;
+import dev.phasegate.server.limit.RateLimiter;
 import dev.phasegate.server.sdk.PublishedRules;
 import dev.phasegate.server.sdk.RulesCache;
 import dev.phasegate.server.token.Permission;
@@ -56,9 +58,12 @@ public final class OfrepRoutes {
         this.limiter = limiter;
     }
 
-    /** Registers the endpoints with the {@link RateLimit#DEFAULT} limit. */
+    /**
+     * Registers the endpoints with the node's evaluation limit ({@link HttpApi#limits()}): one bucket per token
+     * shared with the API's feature evaluation.
+     */
     public static void register(HttpApi http, RulesCache rules) {
-        register(http, rules, RateLimit.DEFAULT, System::nanoTime);
+        register(http, rules, null);
     }
 
     /**
@@ -66,7 +71,12 @@ public final class OfrepRoutes {
      * small limit and a fake clock). The event streams close when the server stops.
      */
     public static void register(HttpApi http, RulesCache rules, RateLimit limit, LongSupplier nanoTime) {
-        OfrepRoutes routes = new OfrepRoutes(http, rules, new RateLimiter(limit, nanoTime));
+        register(http, rules, new RateLimiter(limit, nanoTime));
+    }
+
+    /** {@code limiter} null: the node's evaluation limiter, read per request (the node sets it before it starts). */
+    private static void register(HttpApi http, RulesCache rules, RateLimiter limiter) {
+        OfrepRoutes routes = new OfrepRoutes(http, rules, limiter);
         EvaluationEvents events = new EvaluationEvents(rules);
         var app = http.app();
         app.post(FLAG_PATH, routes.guarded(routes::evaluateFlag), Permission.EVALUATE);
@@ -93,7 +103,8 @@ public final class OfrepRoutes {
     private Handler guarded(Handler handler) {
         return ctx -> {
             TokenService.Principal principal = HttpApi.principal(ctx);
-            long delay = principal == null ? 0 : limiter.delayFor(principal.tokenId());
+            RateLimiter bucket = limiter != null ? limiter : http.limits().evaluation();
+            long delay = principal == null ? 0 : bucket.delayFor(principal.tokenId());
             if (delay > 0) {
                 // The document: 429 "Rate limit reached", with Retry-After "Indicates when to retry the
                 // request again". Given as delay-seconds, one of the two forms RFC 9110 section 10.2.3 allows

@@ -14,6 +14,6 @@
  * </ul>
  * Answers come from the published rules in memory ({@code sdk.RulesCache}), never from the store, so an
  * evaluation costs a map lookup. Bad requests are answered in the protocol's own error bodies
- * ({@link OfrepBody}); each token is held to a request rate ({@link RateLimiter}).
+ * ({@link OfrepBody}); each token is held to a request rate ({@link dev.phasegate.server.limit.RateLimiter}, shared with feature evaluation).
  */
 package dev.phasegate.server.ofrep;

@@ -47,6 +47,7 @@ final class TelemetryRoutes {
 
     static void register(HttpApi http, Ingestion ingestion, RolloutMetrics metrics, Function<String, RolloutRules> rollout, Clock clock) {
         http.app().post("/api/v1/events", ctx -> {
+            http.limitIngest(ctx);
             String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
             boolean ndjson = type.startsWith("application/x-ndjson");
             byte[] body = readBody(ctx);

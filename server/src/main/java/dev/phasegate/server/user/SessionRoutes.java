@@ -2,6 +2,7 @@ package dev.phasegate.server.user;
 
 import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.http.HttpApi;
+import dev.phasegate.server.limit.SignInThrottle;
 import dev.phasegate.server.http.SessionAuthenticator;
 import dev.phasegate.server.token.Permission;
 import dev.phasegate.server.token.TokenService;
@@ -82,8 +83,12 @@ public final class SessionRoutes implements SessionAuthenticator {
             name = login.name();
             password = login.password();
         }
+        // Checked before the password, so a guesser over the limit learns nothing from the answer.
+        SignInThrottle throttle = http.limits().signIns();
+        HttpApi.refuseIfLimited(throttle.delay(name, ctx.ip()), "failed sign-ins");
         Optional<Sessions.Opened> opened = sessions.signIn(name, password);
         if (opened.isEmpty()) {
+            throttle.failed(name, ctx.ip());
             if (form) {
                 seeOther(ctx, "/login?failed=1");
                 return;
@@ -91,6 +96,7 @@ public final class SessionRoutes implements SessionAuthenticator {
             // One message for an unknown name and a wrong password: which part was wrong is not told.
             throw new PhasegateException.Unauthenticated("the name or the password is wrong");
         }
+        throttle.succeeded(name);
         Sessions.Session session = opened.get().session();
         ctx.header("Set-Cookie", cookie(ctx, opened.get().id(), Sessions.ABSOLUTE.toSeconds()));
         if (form) {

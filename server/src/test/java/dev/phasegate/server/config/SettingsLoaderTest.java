@@ -47,6 +47,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void request_limits_default_and_are_read_from_the_environment_and_the_file() throws IOException {
+        assertThat(new SettingsLoader(Map.of(), Map.of(), null).load().limits()).isEqualTo(Limits.DEFAULTS);
+
+        Path f = file("ingestPerSecond: 50\nsignInFailuresPerAddress: 100\n");
+        Limits limits = new SettingsLoader(Map.of(), Map.of("PHASEGATE_INGEST_BURST", "60", "PHASEGATE_SIGN_IN_FAILURES_PER_NAME", "3",
+                "PHASEGATE_EVALUATION_PER_SECOND", "10", "PHASEGATE_EVALUATION_BURST", "20"), f).load().limits();
+        assertThat(limits.ingest()).isEqualTo(new dev.phasegate.server.limit.RateLimit(50, 60));
+        assertThat(limits.evaluation()).isEqualTo(new dev.phasegate.server.limit.RateLimit(10, 20));
+        assertThat(limits.signInPerName()).isEqualTo(new dev.phasegate.server.limit.RateLimit(3, java.time.Duration.ofMinutes(1), 3));
+        assertThat(limits.signInPerAddress().requests()).isEqualTo(100);
+
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_INGEST_PER_SECOND", "0"), null).load())
+                .hasMessageContaining("PHASEGATE_INGEST_PER_SECOND").hasMessageContaining("was 0");
+    }
+
+    @Test
     void the_config_file_can_come_from_the_environment() throws IOException {
         Path f = file("port: 7300\n");
         assertThat(new SettingsLoader(Map.of(), Map.of("PHASEGATE_CONFIG", f.toString()), null).load().port()).isEqualTo(7300);

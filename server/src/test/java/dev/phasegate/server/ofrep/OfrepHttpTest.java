@@ -1,5 +1,6 @@
 package dev.phasegate.server.ofrep;
 
+import dev.phasegate.server.limit.RateLimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phasegate.server.config.Settings;
 import dev.phasegate.server.http.Json;

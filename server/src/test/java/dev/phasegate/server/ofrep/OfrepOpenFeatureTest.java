@@ -1,5 +1,6 @@
 package dev.phasegate.server.ofrep;
 
+import dev.phasegate.server.limit.RateLimit;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.openfeature.contrib.providers.ofrep.OfrepProvider;

@@ -1,5 +1,6 @@
 package dev.phasegate.server.ofrep;
 
+import dev.phasegate.server.limit.RateLimit;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.config.Settings;

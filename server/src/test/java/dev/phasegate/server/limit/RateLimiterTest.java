@@ -1,4 +1,4 @@
-package dev.phasegate.server.ofrep;
+package dev.phasegate.server.limit;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The per-token limit on a fake clock: bursts, the steady rate, separate tokens, many threads. */
-class OfrepRateLimiterTest {
+class RateLimiterTest {
 
     private final AtomicLong nanos = new AtomicLong(Long.MAX_VALUE - TimeUnit.SECONDS.toNanos(5)); // wraps during the test
 
@@ -83,7 +83,7 @@ class OfrepRateLimiterTest {
 
     @Test
     void a_limit_below_one_is_refused_naming_the_value() {
-        assertThatThrownBy(() -> new RateLimit(0, 10)).hasMessageContaining("requestsPerSecond").hasMessageContaining("0");
+        assertThatThrownBy(() -> new RateLimit(0, 10)).hasMessageContaining("requests").hasMessageContaining("0");
         assertThatThrownBy(() -> new RateLimit(10, -1)).hasMessageContaining("burst").hasMessageContaining("-1");
     }
 }
