@@ -1,0 +1,309 @@
+package dev.phasegate.bench;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A mixed soak on one or two Phasegate node processes sharing one PostgreSQL schema: OFREP evaluations,
+ * telemetry batches, enrollments and SDK streams, spread evenly over the nodes. Prints, per node, the
+ * throughput of evaluations and ingested events, p99 latencies, errors, and heap used over time (read from
+ * each node's /metrics).
+ *
+ * <pre>java -cp bench/target/phasegate-bench.jar dev.phasegate.bench.ClusterSoak --nodes=2 --duration=600</pre>
+ */
+public final class ClusterSoak {
+
+    private static final String TOKEN = "phg_cluster-soak-admin-token-0123456789";
+    private static final Pattern HEAP = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.eE+]+)");
+
+    private ClusterSoak() {
+    }
+
+    record Node(int port, Process process) {
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    record Counters(AtomicLong evaluations, AtomicLong events, AtomicLong enrollments, AtomicLong errors, Histogram evalLatency,
+                    Histogram ingestLatency) {
+        static Counters fresh() {
+            return new Counters(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+                    new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = 2;
+        int duration = 600;
+        String pg = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+        for (String a : args) {
+            if (a.startsWith("--nodes=")) {
+                nodes = Integer.parseInt(a.substring(8));
+            } else if (a.startsWith("--duration=")) {
+                duration = Integer.parseInt(a.substring(11));
+            } else if (a.startsWith("--postgres-url=")) {
+                pg = a.substring(15);
+            }
+        }
+        String schema = "soak_" + Long.toHexString(System.nanoTime());
+        try (Connection c = DriverManager.getConnection(pg); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        String dbUrl = pg + "&currentSchema=" + schema;
+        System.out.printf(Locale.ROOT, "== cluster soak: %d node(s) on PostgreSQL schema %s, %d s; %d cores, Java %s%n", nodes, schema,
+                duration, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        List<Node> started = new ArrayList<>();
+        Path logs = Files.createTempDirectory("phasegate-soak");
+        try {
+            for (int i = 0; i < nodes; i++) {
+                started.add(start(i, dbUrl, logs, http));
+            }
+            String base = started.get(0).base();
+            call(http, "PUT", base + "/api/v1/rollouts/soak", """
+                    {"phases": [{"name": "all", "capacity": 100000, "features": ["soak-a", "soak-b"], "percentage": 20}],
+                     "guards": []}""", TOKEN);
+            String sdk = secret(call(http, "POST", base + "/api/v1/tokens", "{\"kind\":\"sdk\",\"name\":\"soak\"}", TOKEN));
+            String ingest = secret(call(http, "POST", base + "/api/v1/tokens", "{\"kind\":\"ingest\",\"name\":\"soak\"}", TOKEN));
+            StringBuilder users = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                users.append(i == 0 ? "" : ",").append("{\"userId\":\"u").append(i).append("\"}");
+            }
+            call(http, "POST", base + "/api/v1/rollouts/soak/enrollments", "{\"users\":[" + users + "]}", TOKEN);
+
+            List<Counters> perNode = new ArrayList<>();
+            started.forEach(n -> perNode.add(Counters.fresh()));
+            AtomicBoolean running = new AtomicBoolean(true);
+            ExecutorService load = Executors.newVirtualThreadPerTaskExecutor();
+            AtomicLong newUser = new AtomicLong(1_000_000);
+            for (int n = 0; n < started.size(); n++) {
+                Node node = started.get(n);
+                Counters c = perNode.get(n);
+                for (int t = 0; t < 4; t++) {
+                    load.submit(() -> evaluate(http, node, sdk, c, running));
+                }
+                load.submit(() -> ingest(http, node, ingest, c, running));
+                load.submit(() -> enroll(http, node, c, running, newUser));
+                for (int t = 0; t < 5; t++) {
+                    load.submit(() -> stream(http, node, sdk, running));
+                }
+            }
+            long start = System.nanoTime();
+            List<List<Long>> heaps = new ArrayList<>();
+            started.forEach(n -> heaps.add(new ArrayList<>()));
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(duration)) {
+                Thread.sleep(Math.min(30_000, TimeUnit.SECONDS.toMillis(duration) / 4));
+                for (int n = 0; n < started.size(); n++) {
+                    heaps.get(n).add(heap(http, started.get(n)));
+                }
+            }
+            running.set(false);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            load.shutdownNow();
+            long totalEval = 0;
+            long totalEvents = 0;
+            for (int n = 0; n < started.size(); n++) {
+                Counters c = perNode.get(n);
+                totalEval += c.evaluations().get();
+                totalEvents += c.events().get();
+                System.out.printf(Locale.ROOT, "node %d: evaluations %,.0f/s (p99 %.1f ms), events %,.0f/s (batch p99 %.1f ms), enrollments %,d, errors %,d, heap MiB over time %s%n",
+                        n, c.evaluations().get() / seconds, c.evalLatency().getValueAtPercentile(99) / 1e6, c.events().get() / seconds,
+                        c.ingestLatency().getValueAtPercentile(99) / 1e6, c.enrollments().get(), c.errors().get(),
+                        heaps.get(n).stream().map(b -> String.valueOf(b >> 20)).toList());
+            }
+            System.out.printf(Locale.ROOT, "total: evaluations %,.0f/s, events %,.0f/s over %.0f s%n", totalEval / seconds, totalEvents / seconds, seconds);
+        } finally {
+            for (Node n : started) {
+                n.process().destroy();
+                n.process().waitFor(20, TimeUnit.SECONDS);
+                n.process().destroyForcibly();
+            }
+            try (Connection c = DriverManager.getConnection(pg); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static Node start(int i, String dbUrl, Path logs, HttpClient http) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "dev.phasegate.server.cli.PhasegateCommand", "serve", "--host", "127.0.0.1",
+                "--port", String.valueOf(port));
+        pb.environment().put("PHASEGATE_ADMIN_TOKEN", TOKEN);
+        pb.environment().put("PHASEGATE_DB_URL", dbUrl);
+        // The soak measures the nodes, not the per-token limits one load generator would hit.
+        pb.environment().put("PHASEGATE_INGEST_PER_SECOND", "100000000");
+        pb.environment().put("PHASEGATE_INGEST_BURST", "100000000");
+        pb.environment().put("PHASEGATE_EVALUATION_PER_SECOND", "100000000");
+        pb.environment().put("PHASEGATE_EVALUATION_BURST", "100000000");
+        pb.redirectErrorStream(true).redirectOutput(logs.resolve("node-" + i + ".log").toFile());
+        Process p = pb.start();
+        Node node = new Node(port, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("node " + i + " exited: " + Files.readString(logs.resolve("node-" + i + ".log")));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(node.base() + "/healthz")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return node;
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("node " + i + " did not start");
+    }
+
+    private static Void evaluate(HttpClient http, Node node, String token, Counters c, AtomicBoolean running) {
+        while (running.get()) {
+            String user = "u" + ThreadLocalRandom.current().nextInt(4000);
+            long t0 = System.nanoTime();
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/ofrep/v1/evaluate/flags/soak-a"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"" + user + "\"}}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                c.evalLatency().recordValue(System.nanoTime() - t0);
+                if (r.statusCode() == 200) {
+                    c.evaluations().incrementAndGet();
+                } else {
+                    c.errors().incrementAndGet();
+                }
+            } catch (Exception e) {
+                if (running.get()) {
+                    c.errors().incrementAndGet();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Void ingest(HttpClient http, Node node, String token, Counters c, AtomicBoolean running) {
+        while (running.get()) {
+            StringBuilder b = new StringBuilder("[");
+            String now = Instant.now().toString();
+            for (int i = 0; i < 1000; i++) {
+                b.append(i == 0 ? "" : ",").append("{\"type\":\"request\",\"timestamp\":\"").append(now).append("\",\"userId\":\"u")
+                        .append(ThreadLocalRandom.current().nextInt(4000)).append("\",\"rollout\":\"soak\",\"latencyMs\":")
+                        .append(ThreadLocalRandom.current().nextInt(5, 200)).append(",\"outcome\":\"ok\"}");
+            }
+            b.append(']');
+            long t0 = System.nanoTime();
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/api/v1/events"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(b.toString())).build(), HttpResponse.BodyHandlers.discarding());
+                c.ingestLatency().recordValue(System.nanoTime() - t0);
+                if (r.statusCode() == 202) {
+                    c.events().addAndGet(1000);
+                } else {
+                    c.errors().incrementAndGet();
+                }
+            } catch (Exception e) {
+                if (running.get()) {
+                    c.errors().incrementAndGet();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Void enroll(HttpClient http, Node node, Counters c, AtomicBoolean running, AtomicLong next) {
+        while (running.get()) {
+            try {
+                call(http, "POST", node.base() + "/api/v1/rollouts/soak/enrollments", "{\"userId\":\"n" + next.incrementAndGet() + "\"}", TOKEN);
+                c.enrollments().incrementAndGet();
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return null;
+            } catch (Exception e) {
+                if (running.get()) {
+                    c.errors().incrementAndGet();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Void stream(HttpClient http, Node node, String token, AtomicBoolean running) {
+        while (running.get()) {
+            try {
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/api/v1/sdk/stream"))
+                        .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = r.body()) {
+                    byte[] buffer = new byte[4096];
+                    while (running.get() && in.read(buffer) >= 0) {
+                        // drain: the stream only carries "rules changed" events
+                    }
+                }
+            } catch (Exception e) {
+                // reconnect while the soak runs
+            }
+        }
+        return null;
+    }
+
+    private static long heap(HttpClient http, Node node) {
+        try {
+            String metrics = call(http, "GET", node.base() + "/metrics", null, TOKEN);
+            Matcher m = HEAP.matcher(metrics);
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return (long) sum;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static String call(HttpClient http, String method, String url, String json, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private static String secret(String body) {
+        return body.replaceAll(".*\"secret\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+}
