@@ -262,7 +262,9 @@ public final class Phasegate implements AutoCloseable {
             safety = startSafety(db, rolloutRepository, rollouts, locks, notifier, incidents, decisions, telemetry, audit, alerts,
                     clock, http, stream, leadership);
             URI prometheusUrl = settings.monitoring().prometheusUrl();
-            GuardReader reader = new GuardReader(telemetry.view(), host,
+            // On PostgreSQL other nodes may take telemetry too: guards read every node's rows (a store read per
+            // window); the embedded store is single-node, so its guards read memory only.
+            GuardReader reader = new GuardReader(db.embedded() ? telemetry.view() : telemetry.mergedView(), host,
                     prometheusUrl == null ? null : new PrometheusQuery(prometheusUrl));
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
                     settings.monitoring().retention(), settings.notifications().insufficientDataGrace());

@@ -117,6 +117,11 @@ final class RolloutMetrics {
      * {@code from} is that phase's own earlier traffic.
      */
     Aggregate total(String rollout, Cohort cohort, int phase, Instant from, Instant to) {
+        return total(rollout, cohort, Integer.valueOf(phase), from, to);
+    }
+
+    /** As {@link #total(String, Cohort, int, Instant, Instant)}; a null phase sums every phase of the cohort. */
+    Aggregate total(String rollout, Cohort cohort, Integer phase, Instant from, Instant to) {
         long fromMs = from.toEpochMilli();
         long toMs = to.toEpochMilli();
         // The coarsest stored resolution is an hour: a row overlapping `from` starts at most an hour before it.
@@ -124,13 +129,16 @@ final class RolloutMetrics {
         Partial sum = new Partial();
         rollups.storeLock.readLock().lock();
         try {
-            for (RollupStore.Row row : db.withHandle(h -> store.read(h, rollout, cohort, phase, readFrom, toMs))) {
-                if (row.start() + row.resolution() * 1000L > fromMs) {
+            List<RollupStore.Row> rows = phase == null
+                    ? db.withHandle(h -> store.read(h, rollout, readFrom, toMs))
+                    : db.withHandle(h -> store.read(h, rollout, cohort, phase, readFrom, toMs));
+            for (RollupStore.Row row : rows) {
+                if (row.cohort() == cohort && row.start() + row.resolution() * 1000L > fromMs) {
                     sum.merge(row.data());
                 }
             }
             for (Series s : rollups.seriesOf(rollout)) {
-                if (s.cohort != cohort || s.phase != phase) {
+                if (s.cohort != cohort || (phase != null && s.phase != phase)) {
                     continue;
                 }
                 for (Bucket b : s.buckets.values()) {

@@ -70,6 +70,14 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /**
+     * The view for guards when several nodes share the store: every node's flushed rows plus this node's
+     * unflushed buckets (a store read per window). {@link #view()} is this node's memory only.
+     */
+    public TelemetryView mergedView() {
+        return new MergedView(totals, rollups);
+    }
+
+    /**
      * One series' telemetry over [from, to) from every node's stored rows plus this node's unflushed data: for
      * spans longer than the in-memory window, such as "since the phase started". Reads the store.
      *

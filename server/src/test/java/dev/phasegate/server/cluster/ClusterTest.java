@@ -150,6 +150,40 @@ class ClusterTest {
                 .rollouts().stream().filter(r -> r.key().equals("enr")).anyMatch(r -> r.enrolled().contains("u1")));
     }
 
+    @Test
+    void the_leaders_guards_read_telemetry_sent_to_another_node() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer leader = keep(TestServer.start(store.settings()));
+        TestServer follower = keep(TestServer.start(store.settings()));
+        assertThat(leader.node().leadership().leading()).isTrue();
+        assertThat(leader.put("/api/v1/rollouts/mv", T, """
+                rollout: mv
+                phases: [{name: one, capacity: 10, features: [mv-f]}]
+                guards: [{name: errors, metric: error-rate, warning: 1, critical: 2, minSamples: 100}]
+                """, "application/yaml").status()).isEqualTo(201);
+        List<Map<String, Object>> enroll = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            enroll.add(Map.of("userId", "b" + i));
+        }
+        leader.postJson("/api/v1/rollouts/mv/enrollments", T, Map.of("users", enroll));
+        follower.awaitEnrolled("mv", List.of("b0", "b1", "b2", "b3", "b4"));
+
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            events.add(Map.of("type", "request", "timestamp", java.time.Instant.now().toString(), "userId", "b" + (i % 5),
+                    "rollout", "mv", "latencyMs", 20, "outcome", i < 40 ? "error" : "ok"));
+        }
+        assertThat(follower.postJson("/api/v1/events", follower.token("ingest"), events).status()).isEqualTo(202);
+
+        // The follower flushes its buckets to the store every 2 s; the leader's guard reads every node's rows.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            leader.node().guards().tick();
+            JsonNode latest = leader.get("/api/v1/rollouts/mv/guards", T).json().get("items").get(0).get("latest");
+            assertThat(latest.get("samples").asLong()).isEqualTo(400);
+            assertThat(latest.get("result").asText()).isEqualTo("critical");
+        });
+    }
+
     private static Boolean killSwitch(TestServer node, String feature) {
         for (RolloutRules r : node.node().rules().current().snapshot().rollouts()) {
             for (FeatureRule f : r.features()) {
