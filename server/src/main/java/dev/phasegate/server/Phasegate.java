@@ -364,6 +364,7 @@ public final class Phasegate implements AutoCloseable {
                 new StandardEffects(notifier, incidents), new Diagnostics(decisions, telemetry.view(), audit), decisions, clock,
                 telemetry.nodeId(), leadership.fence());
         Guardian guardian = new Guardian(db, rolloutRepository, rollouts, runbooks, clock);
+        guardian.fence(leadership.fence());
         guardian.onDecision((h, d) -> {
             Map<String, Object> data = new java.util.LinkedHashMap<>();
             data.put("guardianDecisionId", d.id());

@@ -48,6 +48,7 @@ public final class Guardian implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService worker;
     private volatile BiConsumer<Handle, GuardianDecision> onDecision = (h, d) -> { };
+    private volatile dev.phasegate.server.cluster.Fence fence = dev.phasegate.server.cluster.Fence.NONE;
 
     public Guardian(Database db, RolloutRepository rollouts, RolloutService rolloutService, Runbooks runbooks, Clock clock) {
         this.db = db;
@@ -60,6 +61,14 @@ public final class Guardian implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The leader's fence: a node deposed since it heard the alert neither acts nor records a decision (the new
+     * leader hears the alert too). The runbook's own steps are fenced as well.
+     */
+    public void fence(dev.phasegate.server.cluster.Fence leaderFence) {
+        this.fence = leaderFence;
     }
 
     /** Called with each decision inside the transaction that stores it (the incident timeline listens). */
@@ -83,6 +92,7 @@ public final class Guardian implements AutoCloseable {
 
     /** Decides about one firing alert and acts; returns the stored decision. */
     GuardianDecision decide(Alert alert) {
+        db.inTransaction(h -> fence.check(h));
         String rollout = alert.rollout();
         Optional<StoredRollout> stored = rollout == null || rollout.isEmpty() ? Optional.empty()
                 : db.withHandle(h -> rollouts.find(h, rollout));
@@ -137,6 +147,7 @@ public final class Guardian implements AutoCloseable {
         String severity = alert.severity() == Severity.CRITICAL ? "critical" : "warning";
         LOG.info("guardian: {} {} of {} -> {}: {}", severity, alert.guard(), alert.rollout(), action, outcome);
         return db.inTransaction(h -> {
+            fence.check(h);
             long id = h.createUpdate("INSERT INTO guardian_decision (at, rollout_key, guard_name, alert_id, severity, action, "
                             + "outcome, run_id, basis_json) VALUES (:at, :rollout, :guard, :alert, :severity, :action, :outcome, :run, :basis)")
                     .bind("at", Timestamp.from(now)).bind("rollout", alert.rollout() == null ? "" : alert.rollout())
