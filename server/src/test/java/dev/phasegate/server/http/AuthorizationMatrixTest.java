@@ -53,6 +53,7 @@ class AuthorizationMatrixTest {
         Map<String, Example> e = new java.util.HashMap<>();
         e.put("GET /metrics", new Example("/metrics", null));
         e.put("GET /api/v1/system/metrics", new Example("/api/v1/system/metrics", null));
+        e.put("GET /api/v1/cluster", new Example("/api/v1/cluster", null));
         e.put("GET /healthz", new Example("/healthz", null));
         e.put("GET /readyz", new Example("/readyz", null));
         e.put("GET /api/v1/rollouts", new Example("/api/v1/rollouts", null));
