@@ -162,10 +162,10 @@ public final class ClusterSoak {
         pb.environment().put("PHASEGATE_ADMIN_TOKEN", TOKEN);
         pb.environment().put("PHASEGATE_DB_URL", dbUrl);
         // The soak measures the nodes, not the per-token limits one load generator would hit.
-        pb.environment().put("PHASEGATE_INGEST_PER_SECOND", "100000000");
-        pb.environment().put("PHASEGATE_INGEST_BURST", "100000000");
-        pb.environment().put("PHASEGATE_EVALUATION_PER_SECOND", "100000000");
-        pb.environment().put("PHASEGATE_EVALUATION_BURST", "100000000");
+        pb.environment().put("PHASEGATE_INGEST_PER_SECOND", "10000000");
+        pb.environment().put("PHASEGATE_INGEST_BURST", "10000000");
+        pb.environment().put("PHASEGATE_EVALUATION_PER_SECOND", "10000000");
+        pb.environment().put("PHASEGATE_EVALUATION_BURST", "10000000");
         pb.redirectErrorStream(true).redirectOutput(logs.resolve("node-" + i + ".log").toFile());
         Process p = pb.start();
         Node node = new Node(port, p);
