@@ -97,11 +97,14 @@ class PostgresRestartTest {
                         return null;
                     });
                 }
-                Thread.sleep(3_000);
+                // Load first reaches both nodes; then the store goes away under it.
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 20);
                 Process restart = new ProcessBuilder(ctl.toString(), version, "main", "restart").inheritIO().start();
                 assertThat(restart.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(restart.exitValue()).isZero();
-                Thread.sleep(5_000);
+                // And comes back: new enrollments are acknowledged again after the restart.
+                int beforeRecovery = acknowledged.size();
+                await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= beforeRecovery + 20);
                 running.set(false);
                 load.shutdown();
                 assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();

@@ -273,18 +273,15 @@ class FuzzTest {
      * The store once what an accepted change set going in the background (a rollback's runbook, its
      * incident and notices) has stopped moving: read until two reads 50 ms apart agree, at most 5 s.
      */
-    private static String settled(Connection c, String last) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String previous = last;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            String now = snapshot(c);
-            if (now.equals(previous)) {
-                return now;
-            }
-            previous = now;
+    private static String settled(Connection c, String last) {
+        java.util.concurrent.atomic.AtomicReference<String> previous = new java.util.concurrent.atomic.AtomicReference<>(last);
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(50))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> previous.getAndSet(snapshot(c)).equals(previous.get()));
+        } catch (org.awaitility.core.ConditionTimeoutException stillMoving) {
+            // compared as it stands after 5 s
         }
-        return previous;
+        return previous.get();
     }
 
     private static String changed(String before, String after) {
