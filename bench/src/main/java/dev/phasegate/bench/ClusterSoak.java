@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,11 +53,26 @@ public final class ClusterSoak {
     }
 
     record Counters(AtomicLong evaluations, AtomicLong events, AtomicLong enrollments, AtomicLong errors, Histogram evalLatency,
-                    Histogram ingestLatency) {
+                    Histogram ingestLatency, Map<String, ErrorKind> errorKinds) {
         static Counters fresh() {
             return new Counters(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-                    new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3));
+                    new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHashMap<>());
         }
+
+        /** Counts one failed call under its kind (what was called and how it failed), keeping the first detail and when it happened. */
+        void error(String call, String kind, String detail, long soakStart) {
+            errors.incrementAndGet();
+            errorKinds.computeIfAbsent(call + " " + kind,
+                    k -> new ErrorKind(new AtomicLong(), detail, Instant.now(), (System.nanoTime() - soakStart) / 1_000_000_000L)).count().incrementAndGet();
+        }
+
+        void error(String call, Exception e, long soakStart) {
+            error(call, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), soakStart);
+        }
+    }
+
+    /** One kind of failure: how many, the first one's detail, and when it happened (wall clock and seconds into the soak). */
+    record ErrorKind(AtomicLong count, String firstDetail, Instant firstAt, long secondsIn) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,19 +119,19 @@ public final class ClusterSoak {
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService load = Executors.newVirtualThreadPerTaskExecutor();
             AtomicLong newUser = new AtomicLong(1_000_000);
+            long start = System.nanoTime();
             for (int n = 0; n < started.size(); n++) {
                 Node node = started.get(n);
                 Counters c = perNode.get(n);
                 for (int t = 0; t < 4; t++) {
-                    load.submit(() -> evaluate(http, node, sdk, c, running));
+                    load.submit(() -> evaluate(http, node, sdk, c, running, start));
                 }
-                load.submit(() -> ingest(http, node, ingest, c, running));
-                load.submit(() -> enroll(http, node, c, running, newUser));
+                load.submit(() -> ingest(http, node, ingest, c, running, start));
+                load.submit(() -> enroll(http, node, c, running, newUser, start));
                 for (int t = 0; t < 5; t++) {
                     load.submit(() -> stream(http, node, sdk, running));
                 }
             }
-            long start = System.nanoTime();
             List<List<Long>> heaps = new ArrayList<>();
             started.forEach(n -> heaps.add(new ArrayList<>()));
             while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(duration)) {
@@ -136,7 +153,10 @@ public final class ClusterSoak {
                         n, c.evaluations().get() / seconds, c.evalLatency().getValueAtPercentile(99) / 1e6, c.events().get() / seconds,
                         c.ingestLatency().getValueAtPercentile(99) / 1e6, c.enrollments().get(), c.errors().get(),
                         heaps.get(n).stream().map(b -> String.valueOf(b >> 20)).toList());
+                c.errorKinds().forEach((kind, e) -> System.out.printf(Locale.ROOT,
+                        "  error %s: %,d, first at %s (%d s in): %s%n", kind, e.count().get(), e.firstAt(), e.secondsIn(), e.firstDetail()));
             }
+            System.out.println("node logs: " + logs);
             System.out.printf(Locale.ROOT, "total: evaluations %,.0f/s, events %,.0f/s over %.0f s%n", totalEval / seconds, totalEvents / seconds, seconds);
         } finally {
             for (Node n : started) {
@@ -186,7 +206,7 @@ public final class ClusterSoak {
         throw new IllegalStateException("node " + i + " did not start");
     }
 
-    private static Void evaluate(HttpClient http, Node node, String token, Counters c, AtomicBoolean running) {
+    private static Void evaluate(HttpClient http, Node node, String token, Counters c, AtomicBoolean running, long soakStart) {
         while (running.get()) {
             String user = "u" + ThreadLocalRandom.current().nextInt(4000);
             long t0 = System.nanoTime();
@@ -199,18 +219,18 @@ public final class ClusterSoak {
                 if (r.statusCode() == 200) {
                     c.evaluations().incrementAndGet();
                 } else {
-                    c.errors().incrementAndGet();
+                    c.error("evaluate", "HTTP " + r.statusCode(), "user " + user, soakStart);
                 }
             } catch (Exception e) {
                 if (running.get()) {
-                    c.errors().incrementAndGet();
+                    c.error("evaluate", e, soakStart);
                 }
             }
         }
         return null;
     }
 
-    private static Void ingest(HttpClient http, Node node, String token, Counters c, AtomicBoolean running) {
+    private static Void ingest(HttpClient http, Node node, String token, Counters c, AtomicBoolean running, long soakStart) {
         while (running.get()) {
             StringBuilder b = new StringBuilder("[");
             String now = Instant.now().toString();
@@ -229,18 +249,18 @@ public final class ClusterSoak {
                 if (r.statusCode() == 202) {
                     c.events().addAndGet(1000);
                 } else {
-                    c.errors().incrementAndGet();
+                    c.error("ingest", "HTTP " + r.statusCode(), "batch of 1000", soakStart);
                 }
             } catch (Exception e) {
                 if (running.get()) {
-                    c.errors().incrementAndGet();
+                    c.error("ingest", e, soakStart);
                 }
             }
         }
         return null;
     }
 
-    private static Void enroll(HttpClient http, Node node, Counters c, AtomicBoolean running, AtomicLong next) {
+    private static Void enroll(HttpClient http, Node node, Counters c, AtomicBoolean running, AtomicLong next, long soakStart) {
         while (running.get()) {
             try {
                 call(http, "POST", node.base() + "/api/v1/rollouts/soak/enrollments", "{\"userId\":\"n" + next.incrementAndGet() + "\"}", TOKEN);
@@ -250,7 +270,7 @@ public final class ClusterSoak {
                 return null;
             } catch (Exception e) {
                 if (running.get()) {
-                    c.errors().incrementAndGet();
+                    c.error("enroll", e, soakStart);
                 }
             }
         }
