@@ -8,12 +8,15 @@ import dev.phasegate.server.advance.AutoAdvancer;
 import dev.phasegate.server.advance.Readiness;
 import dev.phasegate.server.advance.ReadinessRoutes;
 import dev.phasegate.server.alert.AlertBook;
+import dev.phasegate.server.alert.AlertQuery;
+import dev.phasegate.server.alert.AlertState;
 import dev.phasegate.server.alert.AlertRoutes;
 import dev.phasegate.server.audit.Actor;
 import dev.phasegate.server.audit.AuditLog;
 import dev.phasegate.server.audit.AuditRoutes;
 import dev.phasegate.server.cluster.ClusterRoutes;
 import dev.phasegate.server.cluster.Leadership;
+import dev.phasegate.server.cluster.NodeId;
 import dev.phasegate.server.cluster.RulesFeed;
 import dev.phasegate.server.config.Settings;
 import dev.phasegate.server.enrollment.EnrollmentRepository;
@@ -88,6 +91,8 @@ import java.util.Map;
 public final class Phasegate implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Phasegate.class);
+    /** Firing alerts read for the guardian's catch-up on taking the lead: far more than a plan's guards can fire. */
+    private static final int UNDECIDED_ALERTS_READ = 1000;
 
     private final Database db;
     private final HttpApi http;
@@ -220,7 +225,9 @@ public final class Phasegate implements AutoCloseable {
 
             HttpApi http = new HttpApi(tokens, settings.maxBodyBytes(), settings.host(), settings.port());
             http.limit(settings.limits(), clock);
-            host = HostSampler.start(settings, db, clock);
+            // One id per node: its host samples, telemetry rollups, heartbeat, leadership and notifications.
+            String nodeId = NodeId.random();
+            host = HostSampler.start(settings, db, clock, nodeId);
             exposition.bind(new HostMeters(host));
             exposition.register(http, settings.monitoring().metricsPublic());
             SystemMetricsRoutes.register(http, host, clock);
@@ -237,15 +244,14 @@ public final class Phasegate implements AutoCloseable {
             AlertRoutes.register(http, alerts);
             SdkRoutes sdk = SdkRoutes.register(http, rules, new SdkInstances(clock));
             dev.phasegate.server.ofrep.OfrepRoutes.register(http, rules);
-            telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http);
+            telemetry = Telemetry.start(db, rules, rolloutRepository, settings.monitoring(), clock, http, nodeId);
             exposition.bind(telemetry.meters());
-            // One id per node: its telemetry rollups, its heartbeat, its leadership.
-            leadership = new Leadership(db, settings, telemetry.nodeId(), () -> address(settings, http), clock);
+            leadership = new Leadership(db, settings, nodeId, () -> address(settings, http), clock);
             if (!db.embedded()) {
                 // Downsampling is the leader's; it starts when this node leads.
                 telemetry.leadMaintenance(false);
                 RulesCache cache = rules;
-                feed = RulesFeed.start(settings, telemetry.nodeId(), cache::changedElsewhere);
+                feed = RulesFeed.start(settings, nodeId, cache::changedElsewhere);
                 rules.pushedBy(feed::connected);
             }
             ui = startUi(db, audit, clock, http, exposition.registry());
@@ -319,7 +325,8 @@ public final class Phasegate implements AutoCloseable {
 
     /**
      * What only the leader runs, in the order it starts (stopped in reverse): the alert book reloaded (another
-     * node evaluated guards until now), downsampling, the guard engine, the runbook executor (resuming any
+     * node evaluated guards until now), the guardian's decisions on firing alerts no leader decided on,
+     * downsampling, the guard engine, the runbook executor (resuming any
      * run left running), auto-advance, maintenance and the notification worker. The guardian acts only
      * while this node leads (see {@link #startSafety}).
      */
@@ -328,6 +335,8 @@ public final class Phasegate implements AutoCloseable {
                                                                DeliveryWorker delivery) {
         return java.util.List.of(
                 Leadership.Role.of("alert book", alerts::reload, () -> { }),
+                Leadership.Role.of("guardian catch-up", () -> safety.guardian().decideUndecided(alerts.list(
+                        new AlertQuery(AlertState.FIRING, null, null, null, null, null, UNDECIDED_ALERTS_READ))), () -> { }),
                 Leadership.Role.of("telemetry downsampling", () -> telemetry.leadMaintenance(true),
                         () -> telemetry.leadMaintenance(false)),
                 Leadership.Role.of("guard engine", () -> guards.start(settings.monitoring().guardInterval()), guards::close),

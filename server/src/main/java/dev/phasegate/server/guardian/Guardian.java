@@ -65,7 +65,8 @@ public final class Guardian implements AutoCloseable {
 
     /**
      * The leader's fence: a node deposed since it heard the alert neither acts nor records a decision (the new
-     * leader hears the alert too). The runbook's own steps are fenced as well.
+     * leader decides about it when it takes the lead: {@link #decideUndecided}). The runbook's own steps are
+     * fenced as well.
      */
     public void fence(dev.phasegate.server.cluster.Fence leaderFence) {
         this.fence = leaderFence;
@@ -88,6 +89,34 @@ public final class Guardian implements AutoCloseable {
                 LOG.warn("the guardian could not act on alert {} ({} of {})", t.alert().id(), t.alert().guard(), t.alert().rollout(), e);
             }
         });
+    }
+
+    /**
+     * Decides, on the guardian's thread, about each firing alert that has no decision yet: called when this
+     * node takes the lead, for alerts a previous leader heard but did not act on (it was deposed, and its
+     * fence refused the decision, or it died in between). The new leader's guard engine finds such an alert
+     * already firing, so no transition would bring it to the guardian otherwise.
+     */
+    public void decideUndecided(List<Alert> firing) {
+        worker.execute(() -> {
+            for (Alert alert : firing) {
+                if (alert.state() != AlertState.FIRING || decided(alert.id())) {
+                    continue;
+                }
+                try {
+                    LOG.info("guardian: alert {} ({} of {}) fired without a decision; deciding now", alert.id(), alert.guard(),
+                            alert.rollout());
+                    decide(alert);
+                } catch (RuntimeException e) {
+                    LOG.warn("the guardian could not act on alert {} ({} of {})", alert.id(), alert.guard(), alert.rollout(), e);
+                }
+            }
+        });
+    }
+
+    private boolean decided(long alertId) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM guardian_decision WHERE alert_id = :alert")
+                .bind("alert", alertId).mapTo(Long.class).one()) > 0;
     }
 
     /** Decides about one firing alert and acts; returns the stored decision. */

@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One owner of the in-memory window: this class; readers get copies.
  *
  * <pre>{@code
- * HostSampler host = HostSampler.start(settings, db, Clock.systemUTC());
+ * HostSampler host = HostSampler.start(settings, db, Clock.systemUTC(), NodeId.random());
  * host.latest().ifPresent(s -> log.info("cpu {}%", s.systemCpuPercent()));
  * host.close();
  * }</pre>
@@ -69,16 +68,14 @@ public final class HostSampler implements HostView, AutoCloseable {
      * Starts sampling the machine for a node: the filesystem measured is the one holding the data directory
      * with the embedded store, the working directory with PostgreSQL.
      */
-    public static HostSampler start(Settings settings, Database db, Clock clock) {
+    public static HostSampler start(Settings settings, Database db, Clock clock, String nodeId) {
         Path disk = settings.embedded() ? settings.dataDir() : Path.of("");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "phasegate-host-sampler");
             t.setDaemon(true);
             return t;
         });
-        // A random id per process until nodes have names of their own (issue 7: several nodes).
-        String node = UUID.randomUUID().toString();
-        HostSampler sampler = new HostSampler(new OshiProbe(disk), db, clock, scheduler, true, settings.monitoring(), node);
+        HostSampler sampler = new HostSampler(new OshiProbe(disk), db, clock, scheduler, true, settings.monitoring(), nodeId);
         sampler.start();
         return sampler;
     }

@@ -153,6 +153,50 @@ final class RolloutMetrics {
         return new Aggregate(sum);
     }
 
+    /**
+     * One aggregate per step over [from, to), oldest first, empty steps included: every node's stored rows and
+     * this node's unflushed data, each counted in the step its start falls in. What trend guards fit on a
+     * cluster, where each node holds only the telemetry sent to it.
+     */
+    List<TimedAggregate> series(String rollout, Cohort cohort, Integer phase, Instant from, Instant to, Duration step) {
+        long stepMs = step.toMillis();
+        if (stepMs <= 0 || stepMs % Rollups.BUCKET_MILLIS != 0) {
+            throw new IllegalArgumentException("step must be a positive multiple of 10 s, was " + step);
+        }
+        long fromMs = from.toEpochMilli();
+        long toMs = to.toEpochMilli();
+        int steps = (int) Math.max(0, (toMs - fromMs + stepMs - 1) / stepMs);
+        Partial[] parts = parts(steps);
+        rollups.storeLock.readLock().lock();
+        try {
+            List<RollupStore.Row> rows = phase == null
+                    ? db.withHandle(h -> store.read(h, rollout, fromMs, toMs))
+                    : db.withHandle(h -> store.read(h, rollout, cohort, phase, fromMs, toMs));
+            for (RollupStore.Row row : rows) {
+                if (row.cohort() == cohort) {
+                    parts[(int) ((row.start() - fromMs) / stepMs)].merge(row.data());
+                }
+            }
+            for (Series s : rollups.seriesOf(rollout)) {
+                if (s.cohort != cohort || (phase != null && s.phase != phase)) {
+                    continue;
+                }
+                for (Bucket b : s.buckets.values()) {
+                    if (b.start >= fromMs && b.start < toMs) {
+                        b.mergeUnflushedInto(parts[(int) ((b.start - fromMs) / stepMs)]);
+                    }
+                }
+            }
+        } finally {
+            rollups.storeLock.readLock().unlock();
+        }
+        List<TimedAggregate> result = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            result.add(new TimedAggregate(Instant.ofEpochMilli(fromMs + i * stepMs), new Aggregate(parts[i])));
+        }
+        return result;
+    }
+
     private static Partial[] parts(int steps) {
         Partial[] parts = new Partial[steps];
         for (int i = 0; i < steps; i++) {

@@ -8,16 +8,14 @@ import dev.phasegate.server.rollout.RolloutRepository;
 import dev.phasegate.server.sdk.RulesCache;
 import dev.phasegate.server.store.Database;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 
 /**
  * Telemetry on one node: ingest, in-memory rollups, their flushing and downsampling, the metrics route and
  * the meters. The one owner of all of it; start it once the store is open, close it before the store.
  *
  * <pre>{@code
- * Telemetry telemetry = Telemetry.start(db, rules, new RolloutRepository(), settings.monitoring(), clock, http);
+ * Telemetry telemetry = Telemetry.start(db, rules, new RolloutRepository(), settings.monitoring(), clock, http, nodeId);
  * TelemetryView view = telemetry.view();        // for guards
  * telemetry.meters().bindTo(registry);          // for /metrics
  * }</pre>
@@ -40,8 +38,7 @@ public final class Telemetry implements AutoCloseable {
 
     /** Registers the routes on {@code http} (before it starts) and starts the flush and downsampling loops. */
     public static Telemetry start(Database db, RulesCache rules, RolloutRepository rollouts, Monitoring monitoring, Clock clock,
-                                  HttpApi http) {
-        String nodeId = newNodeId();
+                                  HttpApi http, String nodeId) {
         Rollups rollups = new Rollups(clock, monitoring.memoryWindow());
         RollupStore store = new RollupStore();
         Ingestion ingestion = new Ingestion(rollups, rules::current, clock, monitoring);
@@ -74,7 +71,7 @@ public final class Telemetry implements AutoCloseable {
      * unflushed buckets (a store read per window). {@link #view()} is this node's memory only.
      */
     public TelemetryView mergedView() {
-        return new MergedView(totals, rollups);
+        return new MergedView(totals);
     }
 
     /**
@@ -126,12 +123,5 @@ public final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         jobs.close();
-    }
-
-    /** 12 hex digits: unique enough among a handful of nodes, short in every row. */
-    private static String newNodeId() {
-        byte[] bytes = new byte[6];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

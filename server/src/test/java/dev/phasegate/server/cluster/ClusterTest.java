@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Nodes in one JVM: on the embedded store the one node leads with epoch 1 and its fence refuses a deposed
  * leader's runbook writes; on PostgreSQL two nodes on one schema elect one leader, the other takes over
- * when it stops, and a change on one reaches the other's rules within a second (LISTEN/NOTIFY).
+ * when it stops, a change on one reaches the other's rules within a second (LISTEN/NOTIFY), the leader's
+ * guards (windows and trends) read telemetry sent to either, and an alert a deposed leader's fenced guardian
+ * did not act on is decided by the next leader.
  */
 class ClusterTest {
 
@@ -182,6 +184,103 @@ class ClusterTest {
             assertThat(latest.get("samples").asLong()).isEqualTo(400);
             assertThat(latest.get("result").asText()).isEqualTo("critical");
         });
+    }
+
+    @Test
+    void the_leaders_trend_guards_fit_telemetry_sent_to_another_node() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer leader = keep(TestServer.start(store.settings()));
+        TestServer follower = keep(TestServer.start(store.settings()));
+        assertThat(leader.node().leadership().leading()).isTrue();
+        assertThat(leader.put("/api/v1/rollouts/tr", T, """
+                rollout: tr
+                phases: [{name: one, capacity: 10, features: [tr-f]}]
+                guards: [{name: errors-trend, kind: trend, metric: error-rate, critical: 50, window: 3m, horizon: 30m, minSamples: 6}]
+                """, "application/yaml").status()).isEqualTo(201);
+        enroll(leader, "tr", 5);
+        follower.awaitEnrolled("tr", List.of("b0", "b1", "b2", "b3", "b4"));
+
+        // Twelve 10 s buckets ending now, the error rate climbing 2 points a bucket (0 %, 2 %, ... 22 %): all sent to
+        // the follower, so the leader's memory holds none of it.
+        long bucket = Duration.ofSeconds(10).toMillis();
+        long first = System.currentTimeMillis() / bucket * bucket - 11 * bucket;
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int k = 0; k < 12; k++) {
+            for (int i = 0; i < 100; i++) {
+                events.add(Map.of("type", "request", "timestamp", first + k * bucket + i, "userId", "b" + (i % 5),
+                        "rollout", "tr", "latencyMs", 20, "outcome", i < 2 * k ? "error" : "ok"));
+            }
+        }
+        assertThat(follower.postJson("/api/v1/events", follower.token("ingest"), events).status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            leader.node().guards().tick();
+            JsonNode latest = leader.get("/api/v1/rollouts/tr/guards", T).json().get("items").get(0).get("latest");
+            assertThat(latest.get("samples").asLong()).as(latest.toPrettyString()).isEqualTo(12);
+            assertThat(latest.get("result").asText()).as(latest.toPrettyString()).isEqualTo("warning");
+            assertThat(latest.get("explanation").asText()).startsWith("Predicted to cross critical");
+        });
+    }
+
+    @Test
+    void a_critical_alert_a_deposed_leader_did_not_act_on_is_decided_by_the_next_leader() {
+        TestStore store = keep(TestStore.postgres());
+        TestServer first = TestServer.start(store.settings());
+        TestServer second = keep(TestServer.start(store.settings()));
+        try {
+            assertThat(first.node().leadership().leading()).isTrue();
+            assertThat(first.put("/api/v1/rollouts/dep", T, """
+                    rollout: dep
+                    phases: [{name: pilot, capacity: 10, features: [dep-f]}]
+                    guards: [{name: errors, metric: error-rate, warning: 1, critical: 2, for: 0s, window: 1m, minSamples: 100}]
+                    """, "application/yaml").status()).isEqualTo(201);
+            enroll(first, "dep", 5);
+            assertThat(first.get("/api/v1/rollouts/dep", T).json().get("state").asText()).isEqualTo("active");
+            // Another node took the lead since: the first still runs its guards, but its fence is no longer current.
+            Jdbi.create(store.settings().jdbcUrl()).useHandle(h ->
+                    h.createUpdate("UPDATE cluster_leader SET epoch = epoch + 1 WHERE id = 1").execute());
+
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                events.add(Map.of("type", "request", "timestamp", java.time.Instant.now().toString(), "userId", "b" + (i % 5),
+                        "rollout", "dep", "latencyMs", 20, "outcome", i < 40 ? "error" : "ok"));
+            }
+            assertThat(first.postJson("/api/v1/events", first.token("ingest"), events).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                first.node().guards().tick();
+                assertThat(first.get("/api/v1/alerts?rollout=dep&state=firing", T).json().get("items")).isNotEmpty();
+            });
+            first.node().guardian().drain();
+
+            assertThat(first.get("/api/v1/rollouts/dep/guardian", T).json().get("items")).as("the deposed leader recorded no decision")
+                    .isEmpty();
+            assertThat(first.get("/api/v1/rollouts/dep/rollbacks", T).json().get("items")).as("nor started a rollback").isEmpty();
+            assertThat(first.get("/api/v1/rollouts/dep", T).json().get("state").asText()).isEqualTo("active");
+        } finally {
+            first.close();
+        }
+
+        // The next leader finds the alert firing already (no transition): it decides on taking the lead.
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.node().leadership().leading());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<String> decisions = new ArrayList<>();
+            second.get("/api/v1/rollouts/dep/guardian", T).json().get("items").forEach(d ->
+                    decisions.add(d.get("severity").asText() + " " + d.get("action").asText() + ": " + d.get("outcome").asText()));
+            // Both alerts the breach fired, each decided once: the critical one rolls back, the warning holds.
+            assertThat(decisions).hasSize(2).anySatisfy(d -> assertThat(d).startsWith("critical rollback: started rollback run"))
+                    .anySatisfy(d -> assertThat(d).startsWith("warning hold:"));
+        });
+        JsonNode runs = second.get("/api/v1/rollouts/dep/rollbacks", T).json().get("items");
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("trigger").asText()).isEqualTo("guardian");
+    }
+
+    private static void enroll(TestServer node, String rollout, int users) {
+        List<Map<String, Object>> enroll = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            enroll.add(Map.of("userId", "b" + i));
+        }
+        assertThat(node.postJson("/api/v1/rollouts/" + rollout + "/enrollments", T, Map.of("users", enroll)).status()).isIn(200, 201);
     }
 
     private static Boolean killSwitch(TestServer node, String feature) {
