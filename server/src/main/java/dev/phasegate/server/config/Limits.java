@@ -1,6 +1,7 @@
 package dev.phasegate.server.config;
 
 import dev.phasegate.server.limit.RateLimit;
+import dev.phasegate.server.limit.TrustedProxies;
 
 import java.time.Duration;
 
@@ -12,8 +13,15 @@ import java.time.Duration;
  * @param evaluation       OFREP and {@code GET .../users/{userId}/features} per token (one bucket for both)
  * @param signInPerName    failed sign-ins per name
  * @param signInPerAddress failed sign-ins per client address
+ * @param trustedProxies   the load balancers whose X-Forwarded-For names the client address (none by default)
  */
-public record Limits(RateLimit ingest, RateLimit evaluation, RateLimit signInPerName, RateLimit signInPerAddress) {
+public record Limits(RateLimit ingest, RateLimit evaluation, RateLimit signInPerName, RateLimit signInPerAddress,
+                     TrustedProxies trustedProxies) {
+
+    /** Limits with no trusted proxy: the connection's peer is the client. */
+    public Limits(RateLimit ingest, RateLimit evaluation, RateLimit signInPerName, RateLimit signInPerAddress) {
+        this(ingest, evaluation, signInPerName, signInPerAddress, TrustedProxies.NONE);
+    }
 
     /**
      * A batch carries up to 10,000 events, so 200 full batches a second is two million events a second per

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.phasegate.core.plan.Durations;
 import dev.phasegate.server.limit.RateLimit;
+import dev.phasegate.server.limit.TrustedProxies;
 
 import java.io.IOException;
 import java.net.URI;
@@ -62,7 +63,8 @@ Map.entry("host", "PHASEGATE_HOST"),
             Map.entry("evaluationPerSecond", "PHASEGATE_EVALUATION_PER_SECOND"),
             Map.entry("evaluationBurst", "PHASEGATE_EVALUATION_BURST"),
             Map.entry("signInFailuresPerName", "PHASEGATE_SIGN_IN_FAILURES_PER_NAME"),
-            Map.entry("signInFailuresPerAddress", "PHASEGATE_SIGN_IN_FAILURES_PER_ADDRESS"));
+            Map.entry("signInFailuresPerAddress", "PHASEGATE_SIGN_IN_FAILURES_PER_ADDRESS"),
+            Map.entry("trustedProxies", "PHASEGATE_TRUSTED_PROXIES"));
 
     private static final Set<String> KNOWN = ENV.keySet();
 
@@ -134,8 +136,14 @@ Map.entry("host", "PHASEGATE_HOST"),
         // Counted per minute, all of a minute's allowance usable at once.
         int perName = integer("signInFailuresPerName", Limits.DEFAULT_SIGN_IN_PER_NAME.requests(), 1, 100_000, errors);
         int perAddress = integer("signInFailuresPerAddress", Limits.DEFAULT_SIGN_IN_PER_ADDRESS.requests(), 1, 100_000, errors);
+        TrustedProxies proxies = TrustedProxies.NONE;
+        try {
+            proxies = TrustedProxies.parse(text("trustedProxies", null));
+        } catch (IllegalArgumentException e) {
+            errors.add(describe("trustedProxies") + ": " + e.getMessage());
+        }
         return new Limits(ingest, evaluation, new RateLimit(perName, Duration.ofMinutes(1), perName),
-                new RateLimit(perAddress, Duration.ofMinutes(1), perAddress));
+                new RateLimit(perAddress, Duration.ofMinutes(1), perAddress), proxies);
     }
 
     private Notifications notifications(List<String> errors) {

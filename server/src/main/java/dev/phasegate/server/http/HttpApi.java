@@ -5,6 +5,7 @@ import dev.phasegate.server.PhasegateException;
 import dev.phasegate.server.config.Limits;
 import dev.phasegate.server.limit.RateLimiter;
 import dev.phasegate.server.limit.RequestLimits;
+import dev.phasegate.server.limit.TrustedProxies;
 import dev.phasegate.server.token.Permission;
 import dev.phasegate.server.token.TokenService;
 import io.javalin.Javalin;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,6 +35,7 @@ public final class HttpApi {
     private final Javalin app;
     /** The defaults on the system clock until {@link #limit} sets the node's. */
     private volatile RequestLimits limits = RequestLimits.of(Limits.DEFAULTS, java.time.Clock.systemUTC());
+    private volatile TrustedProxies proxies = TrustedProxies.NONE;
     private final long maxBodyBytes;
     /** No sessions until {@link #acceptSessions}: tokens only. */
     private volatile SessionAuthenticator sessions = ctx -> java.util.Optional.empty();
@@ -92,6 +95,20 @@ public final class HttpApi {
     /** Applies the node's request limits, read through {@code clock}. */
     public void limit(Limits newLimits, java.time.Clock clock) {
         this.limits = RequestLimits.of(newLimits, clock);
+        this.proxies = newLimits.trustedProxies();
+    }
+
+    /**
+     * The client's address for per-address limits: the connection's peer, or, when the peer is a trusted proxy
+     * ({@code trustedProxies}), the client it names in {@code X-Forwarded-For}.
+     */
+    public String clientAddress(Context ctx) {
+        if (proxies.none()) {
+            return ctx.ip();
+        }
+        var headers = ctx.req().getHeaders("X-Forwarded-For");
+        List<String> forwarded = headers == null ? List.of() : java.util.Collections.list(headers);
+        return proxies.clientAddress(ctx.ip(), forwarded.isEmpty() ? null : String.join(",", forwarded));
     }
 
     /** The node's request limiters (OFREP answers its own 429 body; sign-in counts failures). */
@@ -119,9 +136,9 @@ public final class HttpApi {
     }
 
     /** Whom a limit counts: the token (or signed-in person), else the client's address. */
-    public static String callerKey(Context ctx) {
+    public String callerKey(Context ctx) {
         TokenService.Principal principal = principal(ctx);
-        return principal != null ? principal.tokenId() : "address:" + ctx.ip();
+        return principal != null ? principal.tokenId() : "address:" + clientAddress(ctx);
     }
 
     /**

@@ -85,10 +85,10 @@ public final class SessionRoutes implements SessionAuthenticator {
         }
         // Checked before the password, so a guesser over the limit learns nothing from the answer.
         SignInThrottle throttle = http.limits().signIns();
-        HttpApi.refuseIfLimited(throttle.delay(name, ctx.ip()), "failed sign-ins");
+        HttpApi.refuseIfLimited(throttle.delay(name, http.clientAddress(ctx)), "failed sign-ins");
         Optional<Sessions.Opened> opened = sessions.signIn(name, password);
         if (opened.isEmpty()) {
-            throttle.failed(name, ctx.ip());
+            throttle.failed(name, http.clientAddress(ctx));
             if (form) {
                 seeOther(ctx, "/login?failed=1");
                 return;

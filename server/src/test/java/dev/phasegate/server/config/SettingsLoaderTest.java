@@ -63,6 +63,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void trusted_proxies_are_read_as_a_list_of_networks_and_a_bad_one_is_named() {
+        Limits limits = new SettingsLoader(Map.of(), Map.of("PHASEGATE_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"), null).load().limits();
+        assertThat(limits.trustedProxies()).isEqualTo(dev.phasegate.server.limit.TrustedProxies.parse("10.0.0.0/8,192.168.1.7"));
+        assertThat(limits.trustedProxies().clientAddress("10.2.2.2", "203.0.113.9")).isEqualTo("203.0.113.9");
+
+        assertThatThrownBy(() -> new SettingsLoader(Map.of(), Map.of("PHASEGATE_TRUSTED_PROXIES", "10.0.0.0/8, lb"), null).load())
+                .hasMessageContaining("PHASEGATE_TRUSTED_PROXIES").hasMessageContaining("'lb'");
+    }
+
+    @Test
     void the_config_file_can_come_from_the_environment() throws IOException {
         Path f = file("port: 7300\n");
         assertThat(new SettingsLoader(Map.of(), Map.of("PHASEGATE_CONFIG", f.toString()), null).load().port()).isEqualTo(7300);

@@ -123,4 +123,32 @@ class RequestLimitsHttpTest {
         clock.advance(Duration.ofMinutes(1));
         assertThat(login("olga", PASSWORD).status()).isEqualTo(200);
     }
+
+    @Test
+    void behind_a_trusted_proxy_failures_count_per_forwarded_client_and_the_header_counts_for_nothing_otherwise() {
+        // No trusted proxy: anyone can write X-Forwarded-For, so it changes nothing.
+        for (int i = 0; i < 5; i++) {
+            assertThat(login(server, "guess" + i, "203.0.113." + i).status()).isEqualTo(401);
+        }
+        assertLimited(login(server, "guess", "203.0.113.99"));
+
+        Limits limits = new Limits(new RateLimit(1, 2), new RateLimit(1, 2), new RateLimit(3, Duration.ofMinutes(1), 3),
+                new RateLimit(5, Duration.ofMinutes(1), 5), TrustedProxies.parse("127.0.0.0/8, ::1"));
+        try (TestStore behindStore = TestStore.h2();
+             TestServer behind = TestServer.start(behindStore.settings().withLimits(limits), clock)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(login(behind, "guess" + i, "203.0.113.9").status()).isEqualTo(401);
+            }
+            assertLimited(login(behind, "guess", "203.0.113.9"));
+            assertThat(login(behind, "guess", "203.0.113.10").status()).as("another client behind the same proxy").isEqualTo(401);
+            // A client cannot escape its count by sending a header of its own: the proxy appends the real peer.
+            assertLimited(login(behind, "guess", "198.51.100.1, 203.0.113.9"));
+        }
+    }
+
+    private static TestServer.Response login(TestServer node, String name, String forwardedFor) {
+        return node.send(node.request("/ui/login", null).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("name", name, "password", "x")))).build());
+    }
 }
