@@ -275,9 +275,9 @@ public final class Phasegate implements AutoCloseable {
             guards = new GuardEngine(db, rolloutRepository, reader, alerts, decisions, exposition.registry(), clock,
                     settings.monitoring().retention(), settings.notifications().insufficientDataGrace());
             GuardRoutes.register(http, db, rolloutRepository, decisions);
-            advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
-                    exposition.registry(), clock, http);
             SigningKey signingKey = SigningKey.load(db, settings.notifications().webhookSecret(), clock, new SecureRandom());
+            advancement = startAdvancement(settings, db, rolloutRepository, rollouts, telemetry, alerts, decisions,
+                    exposition.registry(), clock, http, signingKey);
             NotificationRoutes.register(http, db, outbox, signingKey);
             delivery = DeliveryWorker.create(db, outbox, settings.notifications(), signingKey, exposition.registry(), clock);
             ClusterRoutes.register(http, leadership);
@@ -445,11 +445,12 @@ public final class Phasegate implements AutoCloseable {
 
     private static Advancement startAdvancement(Settings settings, Database db, RolloutRepository rolloutRepository,
                                                 RolloutService rollouts, Telemetry telemetry, AlertBook alerts,
-                                                DecisionLog decisions, MeterRegistry registry, Clock clock, HttpApi http) {
+                                                DecisionLog decisions, MeterRegistry registry, Clock clock, HttpApi http,
+                                                SigningKey signingKey) {
         ActionLog actions = new ActionLog(db, registry);
         Readiness readiness = new Readiness(db, rolloutRepository, telemetry, alerts, decisions, clock);
         Remediation remediation = new Remediation(db, rolloutRepository, actions, settings.notifications().webhookTimeout(),
-                registry, clock);
+                signingKey, registry, clock);
         Maintenance maintenance = null;
         try {
             alerts.onTransition(remediation::onTransition);

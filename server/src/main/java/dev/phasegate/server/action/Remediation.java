@@ -7,6 +7,7 @@ import dev.phasegate.server.alert.Alert;
 import dev.phasegate.server.alert.AlertState;
 import dev.phasegate.server.alert.AlertTransition;
 import dev.phasegate.server.http.Json;
+import dev.phasegate.server.notify.SigningKey;
 import dev.phasegate.server.rollout.RolloutRepository;
 import dev.phasegate.server.rollout.StoredRollout;
 import dev.phasegate.server.store.Database;
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * hammered), and survives restarts: the last call is read back from the action log.
  *
  * <pre>{@code
- * Remediation remediation = new Remediation(db, new RolloutRepository(), actions, Duration.ofSeconds(10), registry, clock);
+ * Remediation remediation = new Remediation(db, new RolloutRepository(), actions, Duration.ofSeconds(10), signingKey, registry, clock);
  * alerts.onTransition(remediation::onTransition);
  * }</pre>
  */
@@ -63,6 +64,7 @@ public final class Remediation implements AutoCloseable {
     private final RolloutRepository rollouts;
     private final ActionLog actions;
     private final Duration timeout;
+    private final SigningKey key;
     private final Clock clock;
     private final HttpClient client;
     private final ExecutorService executor;
@@ -70,9 +72,11 @@ public final class Remediation implements AutoCloseable {
     /** Last call per rollout × guard; seeded from the action log on first use. Guarded by itself. */
     private final Map<String, Instant> lastCalls = new HashMap<>();
 
-    public Remediation(Database db, RolloutRepository rollouts, ActionLog actions, Duration timeout, MeterRegistry meters,
-                       Clock clock) {
+    /** @param key signs each call as notification webhooks are signed (X-Phasegate-Timestamp, X-Phasegate-Signature) */
+    public Remediation(Database db, RolloutRepository rollouts, ActionLog actions, Duration timeout, SigningKey key,
+                       MeterRegistry meters, Clock clock) {
         this.db = db;
+        this.key = key;
         this.rollouts = rollouts;
         this.actions = actions;
         this.timeout = timeout;
@@ -141,9 +145,14 @@ public final class Remediation implements AutoCloseable {
         ActionResult result;
         String detail;
         try {
+            byte[] bytes = Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            long timestamp = clock.instant().getEpochSecond();
             HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(hook.get().webhook()))
                     .timeout(timeout).header("Content-Type", "application/json").header("User-Agent", "Phasegate")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.discarding());
+                    .header("X-Phasegate-Timestamp", String.valueOf(timestamp))
+                    .header("X-Phasegate-Signature", key.sign(timestamp, bytes))
+                    .header("X-Phasegate-Kind", "remediation." + alert.severity().wire())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding());
             boolean ok = response.statusCode() / 100 == 2;
             result = ok ? ActionResult.OK : ActionResult.FAILED;
             detail = "HTTP " + response.statusCode() + " from " + hook.get().webhook();

@@ -57,7 +57,8 @@ public final class SigningKey {
     }
 
     /** {@code sha256=<hex>} of {@code "<timestamp>.<body>"}. */
-    String sign(long timestamp, byte[] body) {
+    /** {@code sha256=<hex>} of {@code "<timestamp>.<body>"}: the X-Phasegate-Signature header's value. */
+    public String sign(long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -40,12 +40,17 @@ class RemediationTest {
     private HttpServer hooks;
     private String ingest;
     private final ConcurrentLinkedQueue<JsonNode> received = new ConcurrentLinkedQueue<>();
+    /** Each call to /scale: its X-Phasegate-Timestamp, X-Phasegate-Signature and body bytes. */
+    private final ConcurrentLinkedQueue<String[]> signed = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void start() throws IOException {
         hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hooks.createContext("/scale", exchange -> {
-            received.add(Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            signed.add(new String[]{exchange.getRequestHeaders().getFirst("X-Phasegate-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-Phasegate-Signature"), new String(bytes, StandardCharsets.UTF_8)});
+            received.add(Json.MAPPER.readTree(bytes));
             exchange.sendResponseHeaders(202, -1);
             exchange.close();
         });
@@ -107,6 +112,12 @@ class RemediationTest {
             assertThat(body.get("severity").asText()).isEqualTo("warning");
             assertThat(body.get("summary").asText()).contains("6.00 %");
             assertThat(body.get("decision").get("observed").asDouble()).isEqualTo(6.0);
+        });
+        // Signed as notification webhooks are, with the key GET /api/v1/notifications/signing-key shows.
+        String secret = server.get("/api/v1/notifications/signing-key", T).json().get("secret").asText();
+        assertThat(signed).singleElement().satisfies(call -> {
+            assertThat(call[0]).isEqualTo(String.valueOf(clock.instant().getEpochSecond()));
+            assertThat(call[1]).isEqualTo(hmac(secret, call[0] + "." + call[2]));
         });
 
         recover();
@@ -203,5 +214,11 @@ class RemediationTest {
         List<JsonNode> items = new ArrayList<>();
         server.get("/api/v1/actions?rollout=desk&kind=webhook", T).json().get("items").forEach(items::add);
         return items;
+    }
+
+    private static String hmac(String secret, String signed) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 }
