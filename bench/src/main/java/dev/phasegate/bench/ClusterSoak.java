@@ -36,6 +36,10 @@ import java.util.regex.Pattern;
  * throughput of evaluations and ingested events, p99 latencies, errors, and heap used over time (read from
  * each node's /metrics).
  *
+ * <p>{@code --node-cpu=0.5} gives each node a CPU budget of its own (a Linux cgroup v1 CFS quota; needs
+ * root): on one machine the nodes otherwise share its cores, so a second node adds no capacity and cannot
+ * show how throughput scales with nodes the way separate machines would.
+ *
  * <pre>java -cp bench/target/phasegate-bench.jar dev.phasegate.bench.ClusterSoak --nodes=2 --duration=600</pre>
  */
 public final class ClusterSoak {
@@ -79,11 +83,14 @@ public final class ClusterSoak {
         int nodes = 2;
         int duration = 600;
         String pg = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+        double nodeCpu = 0;
         for (String a : args) {
             if (a.startsWith("--nodes=")) {
                 nodes = Integer.parseInt(a.substring(8));
             } else if (a.startsWith("--duration=")) {
                 duration = Integer.parseInt(a.substring(11));
+            } else if (a.startsWith("--node-cpu=")) {
+                nodeCpu = Double.parseDouble(a.substring(11));
             } else if (a.startsWith("--postgres-url=")) {
                 pg = a.substring(15);
             }
@@ -93,14 +100,15 @@ public final class ClusterSoak {
             s.execute("CREATE SCHEMA " + schema);
         }
         String dbUrl = pg + "&currentSchema=" + schema;
-        System.out.printf(Locale.ROOT, "== cluster soak: %d node(s) on PostgreSQL schema %s, %d s; %d cores, Java %s%n", nodes, schema,
-                duration, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf(Locale.ROOT, "== cluster soak: %d node(s) on PostgreSQL schema %s, %d s; %d cores, Java %s%s%n", nodes, schema,
+                duration, Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                nodeCpu > 0 ? String.format(Locale.ROOT, "; each node limited to %.2f CPU", nodeCpu) : "");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         List<Node> started = new ArrayList<>();
         Path logs = Files.createTempDirectory("phasegate-soak");
         try {
             for (int i = 0; i < nodes; i++) {
-                started.add(start(i, dbUrl, logs, http));
+                started.add(start(i, dbUrl, logs, http, nodeCpu));
             }
             String base = started.get(0).base();
             call(http, "PUT", base + "/api/v1/rollouts/soak", """
@@ -162,7 +170,12 @@ public final class ClusterSoak {
             for (Node n : started) {
                 n.process().destroy();
                 n.process().waitFor(20, TimeUnit.SECONDS);
-                n.process().destroyForcibly();
+                n.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+            if (nodeCpu > 0) {
+                for (int i = 0; i < started.size(); i++) {
+                    Files.deleteIfExists(Path.of("/sys/fs/cgroup/cpu", "phasegate-soak-node-" + i));
+                }
             }
             try (Connection c = DriverManager.getConnection(pg); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -170,7 +183,7 @@ public final class ClusterSoak {
         }
     }
 
-    private static Node start(int i, String dbUrl, Path logs, HttpClient http) throws Exception {
+    private static Node start(int i, String dbUrl, Path logs, HttpClient http, double cpu) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -188,6 +201,9 @@ public final class ClusterSoak {
         pb.environment().put("PHASEGATE_EVALUATION_BURST", "10000000");
         pb.redirectErrorStream(true).redirectOutput(logs.resolve("node-" + i + ".log").toFile());
         Process p = pb.start();
+        if (cpu > 0) {
+            limitCpu("phasegate-soak-node-" + i, p.pid(), cpu);
+        }
         Node node = new Node(port, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -204,6 +220,16 @@ public final class ClusterSoak {
             }
         }
         throw new IllegalStateException("node " + i + " did not start");
+    }
+
+    /** Puts the process (all its threads, present and future) in a cgroup v1 CPU group with a quota of {@code cpu} cores. */
+    private static void limitCpu(String group, long pid, double cpu) throws java.io.IOException {
+        Path dir = Path.of("/sys/fs/cgroup/cpu", group);
+        Files.createDirectories(dir);
+        long period = 100_000;
+        Files.writeString(dir.resolve("cpu.cfs_period_us"), String.valueOf(period));
+        Files.writeString(dir.resolve("cpu.cfs_quota_us"), String.valueOf(Math.round(cpu * period)));
+        Files.writeString(dir.resolve("cgroup.procs"), String.valueOf(pid));
     }
 
     private static Void evaluate(HttpClient http, Node node, String token, Counters c, AtomicBoolean running, long soakStart) {
