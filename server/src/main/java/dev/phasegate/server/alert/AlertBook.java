@@ -422,7 +422,8 @@ public final class AlertBook {
             detail.put("endsAt", silence.endsAt());
             detail.put("comment", silence.comment());
             for (AlertStore.Row row : store.open(h)) {
-                if (Silences.matches(silence, row.labels())) {
+                // Locked first: a pending alert that clears meanwhile is deleted, and its history with it.
+                if (Silences.matches(silence, row.labels()) && store.lock(h, row.id()).isPresent()) {
                     store.event(h, row.id(), now, "silenced", actor.display(), detail);
                 }
             }
@@ -445,7 +446,7 @@ public final class AlertBook {
             store.expireSilence(h, silenceId, startsAt, now, actor.display());
             if (before.activeAt(now)) {
                 for (AlertStore.Row row : store.open(h)) {
-                    if (Silences.matches(before, row.labels())) {
+                    if (Silences.matches(before, row.labels()) && store.lock(h, row.id()).isPresent()) {
                         store.event(h, row.id(), now, "unsilenced", actor.display(), Map.of("silence", silenceId));
                     }
                 }
