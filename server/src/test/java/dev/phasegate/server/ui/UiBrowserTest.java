@@ -111,12 +111,20 @@ class UiBrowserTest {
         return wait;
     }
 
+    /** Clicks the element found now; when a live re-render replaced it before the click landed, finds it again. */
+    private void click(By by) {
+        waiting().until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
     private void signIn(String name, String next) {
         driver.get(server.base() + next);
         waiting().until(ExpectedConditions.urlContains("/login"));
         driver.findElement(By.id("name")).sendKeys(name);
         driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        driver.findElement(By.id("sign-in")).click();
+        click(By.id("sign-in"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), name));
     }
 
@@ -151,7 +159,7 @@ class UiBrowserTest {
         browser.screenshot("rollout-390");
 
         browser.resize(1280, 900);
-        driver.findElement(By.id("logout")).click();
+        click(By.id("logout"));
         waiting().until(ExpectedConditions.urlContains("/login"));
         driver.get(server.base() + "/");
         waiting().until(ExpectedConditions.urlContains("/login?next="));
@@ -162,7 +170,7 @@ class UiBrowserTest {
         driver.get(server.base() + "/login");
         driver.findElement(By.id("name")).sendKeys("olga");
         driver.findElement(By.id("password")).sendKeys("not it at all");
-        driver.findElement(By.id("sign-in")).click();
+        click(By.id("sign-in"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("failed"), "The name or the password is wrong."));
         assertThat(driver.manage().getCookieNamed("phasegate_session")).isNull();
     }
@@ -194,16 +202,16 @@ class UiBrowserTest {
         signIn("olga", "/rollouts/ui-rollback");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "active"));
 
-        driver.findElement(By.id("rollback")).click();
+        click(By.id("rollback"));
         waiting().until(d -> text("notice").contains("needs a reason")); // nothing happens without one
         assertThat(driver.findElement(By.id("rollback-dialog")).isDisplayed()).isFalse();
 
         driver.findElement(By.id("rollback-reason")).sendKeys("orders failing for beta users");
-        driver.findElement(By.id("rollback")).click();
+        click(By.id("rollback"));
         WebElement dialog = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("rollback-dialog")));
         assertThat(dialog.getText()).contains("ui-rollback", "orders failing for beta users");
         browser.screenshot("rollback-confirmation");
-        driver.findElement(By.id("confirm-rollback")).click();
+        click(By.id("confirm-rollback"));
 
         waiting().until(d -> text("state").matches("rolling back|rolled back"));
         String state = server.get("/api/v1/rollouts/ui-rollback", TestStore.ADMIN_TOKEN).json().get("state").asText();
@@ -258,7 +266,7 @@ class UiBrowserTest {
         assertThat(server.get("/api/v1/rollouts/ui-csrf", TestStore.ADMIN_TOKEN).json().get("state").asText()).isEqualTo("active");
 
         // The page's own Pause button sends the token and works.
-        driver.findElement(By.id("pause")).click();
+        click(By.id("pause"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("state"), "paused"));
     }
 
@@ -282,9 +290,9 @@ class UiBrowserTest {
         driver.get(server.base() + "/incidents/" + id);
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-state"), "open"));
         driver.findElement(By.id("comment")).sendKeys("looking at the order service");
-        driver.findElement(By.id("add-comment")).click();
+        click(By.id("add-comment"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "looking at the order service"));
-        driver.findElement(By.id("ack")).click();
+        click(By.id("ack"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-state"), "acknowledged"));
         browser.screenshot("incident");
         driver.get(server.base() + "/activity?rollout=ui-pages");
