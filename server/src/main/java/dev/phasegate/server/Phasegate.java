@@ -44,6 +44,7 @@ import dev.phasegate.server.sdk.RulesCache;
 import dev.phasegate.server.sdk.SdkInstances;
 import dev.phasegate.server.sdk.SdkRoutes;
 import dev.phasegate.server.store.Database;
+import dev.phasegate.server.telemetry.Cohort;
 import dev.phasegate.server.telemetry.Telemetry;
 import dev.phasegate.server.guardian.Guardian;
 import dev.phasegate.server.incident.TimelineEntry;
@@ -261,6 +262,8 @@ public final class Phasegate implements AutoCloseable {
             DecisionLog decisions = new DecisionLog(db);
             // Before the guard engine starts: the first critical alert already opens an incident.
             IncidentBook incidents = new IncidentBook(db, audit, rolloutRepository, decisions, clock);
+            Telemetry counted = telemetry;
+            incidents.activeUsers((rollout, from, to) -> counted.total(rollout, Cohort.BETA, from, to).distinctUsers());
             alerts.onTransition(incidents::onAlert);
             incidents.addListener(new IncidentNotices(notifier, rolloutRepository));
             incidents.addListener((h, incident, change) -> stream.changed(UiStream.INCIDENTS, incident.rollout()));

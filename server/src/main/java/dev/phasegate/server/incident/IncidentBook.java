@@ -80,6 +80,7 @@ public final class IncidentBook {
     private final IncidentStore store = new IncidentStore();
     private final List<IncidentListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong alertFailures = new AtomicLong();
+    private volatile ActiveUsers activeUsers = ActiveUsers.NONE;
 
     /** The outcome of a person's {@link #open}: a new incident, or the active one of the rollout, joined. */
     public record Opening(Incident incident, boolean created) {
@@ -270,6 +271,11 @@ public final class IncidentBook {
         return db.withHandle(h -> store.list(h, query));
     }
 
+    /** Where reports count the beta users who met the release during an incident (telemetry). */
+    public void activeUsers(ActiveUsers source) {
+        this.activeUsers = source;
+    }
+
     /** The report of an incident: summary, impact, durations, timeline, decision records. 404 unknown. */
     public IncidentReport report(long id) {
         Instant now = clock.instant();
@@ -278,7 +284,7 @@ public final class IncidentBook {
             return IncidentReports.gather(h, store, rollouts, incident, store.entries(h, id), now);
         });
         // Decision records are read after the handle is released: one connection per request at a time.
-        return IncidentReports.build(gathered, decisions, now);
+        return IncidentReports.build(gathered, decisions, activeUsers, now);
     }
 
     // ---- alerts ----

@@ -33,8 +33,15 @@ public record IncidentReport(Instant generatedAt, Summary summary, Impact impact
      * @param usersAffected beta users exposed (the sum of {@code usersByPhase}), or null for a system-wide incident
      * @param usersByPhase  those users by the phase they joined in
      * @param basis         how the users were counted, in one sentence
+     * @param activeUsers   distinct beta users who sent telemetry between the first signal (or the opening) and the
+     *                      resolution (or now), every phase, every node; null when not counted
      */
-    public record Impact(List<PhaseAffected> phases, Long usersAffected, List<PhaseUsers> usersByPhase, String basis) {
+    public record Impact(List<PhaseAffected> phases, Long usersAffected, List<PhaseUsers> usersByPhase, String basis,
+                         Long activeUsers) {
+
+        Impact withActiveUsers(Long users) {
+            return new Impact(phases, usersAffected, usersByPhase, basis, users);
+        }
     }
 
     /** @param role {@code current at opening} or {@code reverted to} */

@@ -34,20 +34,25 @@ final class IncidentReports {
         return new Gathered(incident, timeline, impact(h, store, rollouts, incident, timeline, now));
     }
 
-    static IncidentReport build(Gathered g, DecisionLog decisions, Instant now) {
+    static IncidentReport build(Gathered g, DecisionLog decisions, ActiveUsers activeUsers, Instant now) {
         Incident i = g.incident();
+        IncidentReport.Impact impact = g.impact();
+        if (i.rollout() != null) {
+            Instant since = i.firstSignalAt() != null && i.firstSignalAt().isBefore(i.openedAt()) ? i.firstSignalAt() : i.openedAt();
+            impact = impact.withActiveUsers(activeUsers.between(i.rollout(), since, i.resolvedAt() != null ? i.resolvedAt() : now));
+        }
         IncidentReport.Summary summary = new IncidentReport.Summary(i.id(), i.title(), i.rollout(), i.severity(), i.state(), i.summary(),
                 i.assignee(), i.firstSignalAt(), i.openedAt(), i.openedBy(), i.acknowledgedAt(), i.acknowledgedBy(), i.mitigatedAt(),
                 i.resolvedAt(), i.resolvedBy(), i.resolution());
         IncidentReport.Durations durations = new IncidentReport.Durations(span(i.firstSignalAt(), i.openedAt()),
                 span(i.openedAt(), i.mitigatedAt()), span(i.openedAt(), i.resolvedAt()));
-        return new IncidentReport(now, summary, g.impact(), durations, g.timeline(), decisions(g.timeline(), decisions), i.diagnostics());
+        return new IncidentReport(now, summary, impact, durations, g.timeline(), decisions(g.timeline(), decisions), i.diagnostics());
     }
 
     private static IncidentReport.Impact impact(Handle h, IncidentStore store, RolloutRepository rollouts, Incident i,
                                                 List<TimelineEntry> timeline, Instant now) {
         if (i.rollout() == null) {
-            return new IncidentReport.Impact(List.of(), null, List.of(), "a system-wide incident: no rollout's users are counted");
+            return new IncidentReport.Impact(List.of(), null, List.of(), "a system-wide incident: no rollout's users are counted", null);
         }
         Optional<Plan> plan = rollouts.find(h, i.rollout()).map(StoredRollout::rollout).map(r -> r.plan());
         List<IncidentReport.PhaseAffected> phases = new ArrayList<>();
@@ -67,7 +72,7 @@ final class IncidentReports {
             maxPhase = Math.max(maxPhase, revertedTo);
         }
         if (maxPhase == 0) {
-            return new IncidentReport.Impact(phases, null, List.of(), "the rollout's phase at opening is unknown: no users are counted");
+            return new IncidentReport.Impact(phases, null, List.of(), "the rollout's phase at opening is unknown: no users are counted", null);
         }
         Instant since = i.firstSignalAt() != null && i.firstSignalAt().isBefore(i.openedAt()) ? i.firstSignalAt() : i.openedAt();
         Instant until = i.resolvedAt() != null ? i.resolvedAt() : now;
@@ -79,7 +84,7 @@ final class IncidentReports {
         }
         String basis = "beta users of " + i.rollout() + " who joined in phases 1–" + maxPhase + ", enrolled before "
                 + until + " and still enrolled at " + since + " or later";
-        return new IncidentReport.Impact(phases, total, byPhase, basis);
+        return new IncidentReport.Impact(phases, total, byPhase, basis, null);
     }
 
     private static String phaseName(Optional<Plan> plan, int number) {

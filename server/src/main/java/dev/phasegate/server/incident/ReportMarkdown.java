@@ -55,7 +55,9 @@ final class ReportMarkdown {
             md.append('\n');
         }
         md.append("- Beta users affected: ").append(impact.usersAffected() == null ? "not counted" : impact.usersAffected()).append('\n');
-        md.append("- Counted as: ").append(inline(impact.basis())).append("\n\n");
+        md.append("- Counted as: ").append(inline(impact.basis())).append('\n');
+        md.append("- Beta users active in that time (telemetry): ").append(impact.activeUsers() == null ? "not counted"
+                : impact.activeUsers()).append("\n\n");
         if (!impact.usersByPhase().isEmpty()) {
             md.append("| Joined in phase | Users |\n|---|---:|\n");
             for (IncidentReport.PhaseUsers p : impact.usersByPhase()) {

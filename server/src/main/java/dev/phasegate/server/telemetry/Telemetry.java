@@ -86,6 +86,11 @@ public final class Telemetry implements AutoCloseable {
         return totals.total(rollout, cohort, phase, from, to);
     }
 
+    /** As {@link #total(String, Cohort, int, java.time.Instant, java.time.Instant)}, summed over every phase of the cohort. */
+    public Aggregate total(String rollout, Cohort cohort, java.time.Instant from, java.time.Instant to) {
+        return totals.total(rollout, cohort, (Integer) null, from, to);
+    }
+
     /** Calls {@code listener} after each run of downsampling and retention (every minute), on the telemetry thread. */
     public void onRetentionRun(java.util.function.Consumer<RetentionRun> listener) {
         jobs.retentionListeners.add(listener);

@@ -175,6 +175,10 @@ class RollbackTest {
         assertThat(incident.get("mitigatedAt").isNull()).isFalse();
         JsonNode incidents = server.get("/api/v1/incidents?rollout=desk", T).json().get("items");
         assertThat(incidents).as("the alert's incident and the runbook's are one").hasSize(1);
+        // The report counts the enrolled users exposed and, from telemetry, those who actually sent traffic.
+        JsonNode impact = server.get("/api/v1/incidents/" + run.get("incidentId").asLong() + "/report", T).json().get("impact");
+        assertThat(impact.get("usersAffected").asLong()).as(impact.toString()).isEqualTo(5);
+        assertThat(impact.get("activeUsers").asLong()).as(impact.toString()).isEqualTo(5);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> subjects("withdrawn") >= 5 && hooks.size() >= 1);
         assertThat(subjects("withdrawn")).isEqualTo(5);
