@@ -129,18 +129,12 @@ final class RolloutMetrics {
         Partial sum = new Partial();
         rollups.storeLock.readLock().lock();
         try {
-            List<RollupStore.Row> rows = phase == null
-                    ? db.withHandle(h -> store.read(h, rollout, readFrom, toMs))
-                    : db.withHandle(h -> store.read(h, rollout, cohort, phase, readFrom, toMs));
-            for (RollupStore.Row row : rows) {
-                if (row.cohort() == cohort && row.start() + row.resolution() * 1000L > fromMs) {
+            for (RollupStore.Row row : storedRows(rollout, cohort, phase, readFrom, toMs)) {
+                if (row.start() + row.resolution() * 1000L > fromMs) {
                     sum.merge(row.data());
                 }
             }
-            for (Series s : rollups.seriesOf(rollout)) {
-                if (s.cohort != cohort || (phase != null && s.phase != phase)) {
-                    continue;
-                }
+            for (Series s : unflushed(rollout, cohort, phase)) {
                 for (Bucket b : s.buckets.values()) {
                     if (b.start + Rollups.BUCKET_MILLIS > fromMs && b.start < toMs) {
                         b.mergeUnflushedInto(sum);
@@ -169,18 +163,10 @@ final class RolloutMetrics {
         Partial[] parts = parts(steps);
         rollups.storeLock.readLock().lock();
         try {
-            List<RollupStore.Row> rows = phase == null
-                    ? db.withHandle(h -> store.read(h, rollout, fromMs, toMs))
-                    : db.withHandle(h -> store.read(h, rollout, cohort, phase, fromMs, toMs));
-            for (RollupStore.Row row : rows) {
-                if (row.cohort() == cohort) {
-                    parts[(int) ((row.start() - fromMs) / stepMs)].merge(row.data());
-                }
+            for (RollupStore.Row row : storedRows(rollout, cohort, phase, fromMs, toMs)) {
+                parts[(int) ((row.start() - fromMs) / stepMs)].merge(row.data());
             }
-            for (Series s : rollups.seriesOf(rollout)) {
-                if (s.cohort != cohort || (phase != null && s.phase != phase)) {
-                    continue;
-                }
+            for (Series s : unflushed(rollout, cohort, phase)) {
                 for (Bucket b : s.buckets.values()) {
                     if (b.start >= fromMs && b.start < toMs) {
                         b.mergeUnflushedInto(parts[(int) ((b.start - fromMs) / stepMs)]);
@@ -195,6 +181,19 @@ final class RolloutMetrics {
             result.add(new TimedAggregate(Instant.ofEpochMilli(fromMs + i * stepMs), new Aggregate(parts[i])));
         }
         return result;
+    }
+
+    /** One cohort's stored rows (every node's) starting in [from, to); a null phase reads every phase. */
+    private List<RollupStore.Row> storedRows(String rollout, Cohort cohort, Integer phase, long from, long to) {
+        List<RollupStore.Row> rows = phase == null
+                ? db.withHandle(h -> store.read(h, rollout, from, to))
+                : db.withHandle(h -> store.read(h, rollout, cohort, phase, from, to));
+        return rows.stream().filter(r -> r.cohort() == cohort).toList();
+    }
+
+    /** This node's series of a cohort (and phase, unless null), whose unflushed data the store does not hold yet. */
+    private List<Series> unflushed(String rollout, Cohort cohort, Integer phase) {
+        return rollups.seriesOf(rollout).stream().filter(s -> s.cohort == cohort && (phase == null || s.phase == phase)).toList();
     }
 
     private static Partial[] parts(int steps) {

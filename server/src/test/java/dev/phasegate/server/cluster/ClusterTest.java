@@ -163,11 +163,7 @@ class ClusterTest {
                 phases: [{name: one, capacity: 10, features: [mv-f]}]
                 guards: [{name: errors, metric: error-rate, warning: 1, critical: 2, minSamples: 100}]
                 """, "application/yaml").status()).isEqualTo(201);
-        List<Map<String, Object>> enroll = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            enroll.add(Map.of("userId", "b" + i));
-        }
-        leader.postJson("/api/v1/rollouts/mv/enrollments", T, Map.of("users", enroll));
+        enroll(leader, "mv", 5);
         follower.awaitEnrolled("mv", List.of("b0", "b1", "b2", "b3", "b4"));
 
         List<Map<String, Object>> events = new ArrayList<>();
