@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code --node-cpu=0.5} gives each node a CPU budget of its own (a Linux cgroup v1 CFS quota; needs
  * root): on one machine the nodes otherwise share its cores, so a second node adds no capacity and cannot
- * show how throughput scales with nodes the way separate machines would.
+ * show how throughput scales with nodes the way separate machines would. {@code --no-enrollments} leaves the
+ * enrollment loops out (each enrollment changes the rules every node rebuilds).
  *
  * <pre>java -cp bench/target/phasegate-bench.jar dev.phasegate.bench.ClusterSoak --nodes=2 --duration=600</pre>
  */
@@ -84,11 +85,14 @@ public final class ClusterSoak {
         int duration = 600;
         String pg = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
         double nodeCpu = 0;
+        boolean enrollments = true;
         for (String a : args) {
             if (a.startsWith("--nodes=")) {
                 nodes = Integer.parseInt(a.substring(8));
             } else if (a.startsWith("--duration=")) {
                 duration = Integer.parseInt(a.substring(11));
+            } else if (a.equals("--no-enrollments")) {
+                enrollments = false;
             } else if (a.startsWith("--node-cpu=")) {
                 nodeCpu = Double.parseDouble(a.substring(11));
             } else if (a.startsWith("--postgres-url=")) {
@@ -128,6 +132,7 @@ public final class ClusterSoak {
             ExecutorService load = Executors.newVirtualThreadPerTaskExecutor();
             AtomicLong newUser = new AtomicLong(1_000_000);
             long start = System.nanoTime();
+            List<Duration> cpuAtStart = started.stream().map(n -> cpu(n.process())).toList();
             for (int n = 0; n < started.size(); n++) {
                 Node node = started.get(n);
                 Counters c = perNode.get(n);
@@ -135,7 +140,9 @@ public final class ClusterSoak {
                     load.submit(() -> evaluate(http, node, sdk, c, running, start));
                 }
                 load.submit(() -> ingest(http, node, ingest, c, running, start));
-                load.submit(() -> enroll(http, node, c, running, newUser, start));
+                if (enrollments) {
+                    load.submit(() -> enroll(http, node, c, running, newUser, start));
+                }
                 for (int t = 0; t < 5; t++) {
                     load.submit(() -> stream(http, node, sdk, running));
                 }
@@ -157,9 +164,10 @@ public final class ClusterSoak {
                 Counters c = perNode.get(n);
                 totalEval += c.evaluations().get();
                 totalEvents += c.events().get();
-                System.out.printf(Locale.ROOT, "node %d: evaluations %,.0f/s (p99 %.1f ms), events %,.0f/s (batch p99 %.1f ms), enrollments %,d, errors %,d, heap MiB over time %s%n",
+                System.out.printf(Locale.ROOT, "node %d: evaluations %,.0f/s (p99 %.1f ms), events %,.0f/s (batch p99 %.1f ms), enrollments %,d, errors %,d, CPU used %.2f cores, heap MiB over time %s%n",
                         n, c.evaluations().get() / seconds, c.evalLatency().getValueAtPercentile(99) / 1e6, c.events().get() / seconds,
                         c.ingestLatency().getValueAtPercentile(99) / 1e6, c.enrollments().get(), c.errors().get(),
+                        (cpu(started.get(n).process()).toNanos() - cpuAtStart.get(n).toNanos()) / 1e9 / seconds,
                         heaps.get(n).stream().map(b -> String.valueOf(b >> 20)).toList());
                 c.errorKinds().forEach((kind, e) -> System.out.printf(Locale.ROOT,
                         "  error %s: %,d, first at %s (%d s in): %s%n", kind, e.count().get(), e.firstAt(), e.secondsIn(), e.firstDetail()));
@@ -320,6 +328,11 @@ public final class ClusterSoak {
             }
         }
         return null;
+    }
+
+    /** CPU time the node's process has used so far (all its threads). */
+    private static Duration cpu(Process p) {
+        return p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private static long heap(HttpClient http, Node node) {
