@@ -51,8 +51,9 @@ public final class HttpApi {
      * How long a keep-alive connection may sit idle before the server closes it. Longer than clients keep idle
      * connections (the JDK's HttpClient, and so the SDK, 30 s; Jetty's own default is also 30 s): the client
      * closes first. When the server closed at the same moment, a client reusing the connection lost the
-     * request ("header parser received no bytes": 4 of 1.4 million evaluations in the cluster soak), and
-     * a POST is not retried. Streams are unaffected: they carry a comment every 15 s.
+     * request ("header parser received no bytes": 4 of 1.4 million evaluations in the cluster soak, 0 after
+     * this), and a POST is not retried. One such error seen since, on a CPU-starved node, has another cause
+     * not found yet (bench/README.md). Streams are unaffected: they carry a comment every 15 s.
      */
     static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofMinutes(2);
 
