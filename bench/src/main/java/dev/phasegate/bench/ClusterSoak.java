@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.phasegate.bench.AdminHttp.call;
+import static dev.phasegate.bench.AdminHttp.secret;
+
 /**
  * A mixed soak on one or two Phasegate node processes sharing one PostgreSQL schema: OFREP evaluations,
  * telemetry batches, enrollments and SDK streams, spread evenly over the nodes. Prints, per node, the
@@ -243,22 +246,9 @@ public final class ClusterSoak {
     private static Void evaluate(HttpClient http, Node node, String token, Counters c, AtomicBoolean running, long soakStart) {
         while (running.get()) {
             String user = "u" + ThreadLocalRandom.current().nextInt(4000);
-            long t0 = System.nanoTime();
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/ofrep/v1/evaluate/flags/soak-a"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"context\":{\"targetingKey\":\"" + user + "\"}}")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                c.evalLatency().recordValue(System.nanoTime() - t0);
-                if (r.statusCode() == 200) {
-                    c.evaluations().incrementAndGet();
-                } else {
-                    c.error("evaluate", "HTTP " + r.statusCode(), "user " + user, soakStart);
-                }
-            } catch (Exception e) {
-                if (running.get()) {
-                    c.error("evaluate", e, soakStart);
-                }
+            if (post(http, node.base() + "/ofrep/v1/evaluate/flags/soak-a", token, "{\"context\":{\"targetingKey\":\"" + user + "\"}}",
+                    200, c.evalLatency(), c, "evaluate", "user " + user, running, soakStart)) {
+                c.evaluations().incrementAndGet();
             }
         }
         return null;
@@ -274,24 +264,36 @@ public final class ClusterSoak {
                         .append(ThreadLocalRandom.current().nextInt(5, 200)).append(",\"outcome\":\"ok\"}");
             }
             b.append(']');
-            long t0 = System.nanoTime();
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/api/v1/events"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString())).build(), HttpResponse.BodyHandlers.discarding());
-                c.ingestLatency().recordValue(System.nanoTime() - t0);
-                if (r.statusCode() == 202) {
-                    c.events().addAndGet(1000);
-                } else {
-                    c.error("ingest", "HTTP " + r.statusCode(), "batch of 1000", soakStart);
-                }
-            } catch (Exception e) {
-                if (running.get()) {
-                    c.error("ingest", e, soakStart);
-                }
+            if (post(http, node.base() + "/api/v1/events", token, b.toString(), 202, c.ingestLatency(), c, "ingest", "batch of 1000",
+                    running, soakStart)) {
+                c.events().addAndGet(1000);
             }
         }
         return null;
+    }
+
+    /**
+     * POSTs a JSON body with {@code token}, recording the latency; any answer but {@code ok}, or a failure while the
+     * soak runs, is counted as an error of {@code call}. Whether the answer was {@code ok}.
+     */
+    private static boolean post(HttpClient http, String url, String token, String json, int ok, Histogram latency, Counters c,
+                                String call, String detail, AtomicBoolean running, long soakStart) {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+            latency.recordValue(System.nanoTime() - t0);
+            if (r.statusCode() == ok) {
+                return true;
+            }
+            c.error(call, "HTTP " + r.statusCode(), detail, soakStart);
+        } catch (Exception e) {
+            if (running.get()) {
+                c.error(call, e, soakStart);
+            }
+        }
+        return false;
     }
 
     private static Void enroll(HttpClient http, Node node, Counters c, AtomicBoolean running, AtomicLong next, long soakStart) {
@@ -349,20 +351,4 @@ public final class ClusterSoak {
         }
     }
 
-    private static String call(HttpClient http, String method, String url, String json, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
-    }
-
-    private static String secret(String body) {
-        return body.replaceAll(".*\"secret\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-    }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.phasegate.bench.AdminHttp.secret;
+
 /**
  * Time to safety, end to end with real processes: a Phasegate server in its own JVM (embedded store), an
  * SDK client and a telemetry sender in this one. Each trial applies a two-phase rollout with the default
@@ -185,20 +187,8 @@ public final class TimeToSafety {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
+    /** An admin call with this harness's token. */
     private static String call(HttpClient http, String method, String url, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN);
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
-    }
-
-    private static String secret(String body) {
-        return body.replaceAll(".*\"secret\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        return AdminHttp.call(http, method, url, json, TOKEN);
     }
 }
