@@ -374,7 +374,7 @@ public final class Phasegate implements AutoCloseable {
         Runbooks runbooks = new Runbooks(db, rolloutRepository, rollouts, locks, clock);
         RunbookExecutor executor = new RunbookExecutor(db, rolloutRepository, rollouts, locks, runbooks,
                 new StandardEffects(notifier, incidents), new Diagnostics(decisions, telemetry.view(), audit), decisions, clock,
-                telemetry.nodeId(), leadership.fence());
+                leadership.nodeId(), leadership.fence());
         Guardian guardian = new Guardian(db, rolloutRepository, rollouts, runbooks, clock);
         guardian.fence(leadership.fence());
         guardian.onDecision((h, d) -> {

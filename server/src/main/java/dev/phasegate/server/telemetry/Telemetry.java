@@ -25,14 +25,12 @@ public final class Telemetry implements AutoCloseable {
     private final Rollups rollups;
     private final RollupJobs jobs;
     private final TelemetryMeters meters;
-    private final String nodeId;
     private final RolloutMetrics totals;
 
-    private Telemetry(Rollups rollups, RollupJobs jobs, TelemetryMeters meters, String nodeId, RolloutMetrics totals) {
+    private Telemetry(Rollups rollups, RollupJobs jobs, TelemetryMeters meters, RolloutMetrics totals) {
         this.rollups = rollups;
         this.jobs = jobs;
         this.meters = meters;
-        this.nodeId = nodeId;
         this.totals = totals;
     }
 
@@ -58,7 +56,7 @@ public final class Telemetry implements AutoCloseable {
             throw new PhasegateException.NotFound("no rollout '" + key + "'");
         }, clock);
         jobs.start();
-        return new Telemetry(rollups, jobs, meters, nodeId, metrics);
+        return new Telemetry(rollups, jobs, meters, metrics);
     }
 
     /** This node's recent telemetry, for guards. */
@@ -113,10 +111,6 @@ public final class Telemetry implements AutoCloseable {
      */
     public void leadMaintenance(boolean leads) {
         jobs.leadsMaintenance = leads;
-    }
-
-    public String nodeId() {
-        return nodeId;
     }
 
     /** Writes every bucket's unflushed data to the store now (tests, shutdown); answers the rows written. */
